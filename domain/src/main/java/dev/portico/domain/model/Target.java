@@ -1,0 +1,104 @@
+package dev.portico.domain.model;
+
+import dev.portico.domain.validation.Errors;
+import dev.portico.domain.validation.Validated;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One upstream server: where to send requests and how large its share of them is.
+ *
+ * @param scheme   {@code http} or {@code https}
+ * @param host     host name or IP literal (IPv6 in brackets)
+ * @param port     TCP port, the scheme's default when the URL names none
+ * @param basePath path prefixed to every forwarded path; empty or starting with '/' and not ending with '/'
+ * @param weight   share of requests relative to the other targets; 0 sends none
+ */
+public record Target(String scheme, String host, int port, String basePath, int weight) {
+    public static final int MAX_WEIGHT = 1000;
+    public static final int DEFAULT_WEIGHT = 1;
+
+    public Target {
+        Objects.requireNonNull(scheme, "scheme");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(basePath, "basePath");
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("scheme must be http or https: " + scheme);
+        }
+        if (host.isEmpty() || port < 1 || port > 65535 || weight < 0 || weight > MAX_WEIGHT) {
+            throw new IllegalArgumentException("invalid target " + host + ":" + port + " weight " + weight);
+        }
+        if (!basePath.isEmpty() && (!basePath.startsWith("/") || basePath.endsWith("/"))) {
+            throw new IllegalArgumentException("basePath must be empty or start and not end with '/': " + basePath);
+        }
+    }
+
+    /** Checks a target as an operator wrote it; {@code field} prefixes the error paths (e.g. {@code targets[0]}). */
+    public static Validated<Target> parse(String field, String url, Integer weight) {
+        Errors errors = new Errors();
+        int w = weight == null ? DEFAULT_WEIGHT : weight;
+        if (w < 0 || w > MAX_WEIGHT) {
+            errors.add(field + ".weight", "must be between 0 and " + MAX_WEIGHT);
+        }
+        if (url == null || url.isBlank()) {
+            errors.add(field + ".url", "is required");
+            return errors.orValid(() -> null);
+        }
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            errors.add(field + ".url", "is not a valid URL: " + e.getReason());
+            return errors.orValid(() -> null);
+        }
+        String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!"http".equals(scheme) && !"https".equals(scheme)) {
+            errors.add(field + ".url", "must start with http:// or https://");
+        }
+        if (uri.getHost() == null) {
+            errors.add(field + ".url", "must name a host, as in http://127.0.0.1:9001");
+        }
+        if (uri.getRawUserInfo() != null) {
+            errors.add(field + ".url", "must not carry user information");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            errors.add(field + ".url", "must not have a query or fragment");
+        }
+        int port = uri.getPort();
+        if (port == 0 || port > 65535 || (port < 0 && uri.getHost() != null && uri.getRawAuthority().matches(".*:[^\\]]*$"))) {
+            errors.add(field + ".url", "has an invalid port; use 1 to 65535");
+        }
+        if (!errors.isEmpty()) {
+            return errors.orValid(() -> null);
+        }
+        int effectivePort = port > 0 ? port : ("https".equals(scheme) ? 443 : 80);
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        String basePath = path;
+        return errors.orValid(() -> new Target(scheme, uri.getHost().toLowerCase(Locale.ROOT), effectivePort, basePath, w));
+    }
+
+    /** {@code scheme://host:port}, the form used to recognise the upstream in a Location header. */
+    public String origin() {
+        return scheme + "://" + host + ":" + port;
+    }
+
+    /** The value of the Host header that addresses this target: the port only when it is not the scheme's default. */
+    public String authority() {
+        return isDefaultPort() ? host : host + ":" + port;
+    }
+
+    public boolean isDefaultPort() {
+        return port == ("https".equals(scheme) ? 443 : 80);
+    }
+
+    /** The URL as Portico shows it back: {@code scheme://host:port/basePath}. */
+    public String url() {
+        return origin() + basePath;
+    }
+}

@@ -1,0 +1,23 @@
+package dev.portico.domain.port;
+
+import java.util.List;
+
+/** What became of a delete request. */
+public sealed interface Deletion {
+
+    /** Removed, committed and live at {@code revision}. */
+    record Deleted(long revision) implements Deletion {
+    }
+
+    /** Nothing of that name exists. */
+    enum NotFound implements Deletion {
+        INSTANCE
+    }
+
+    /** Kept, because these routes still forward to it. */
+    record InUse(List<String> routes) implements Deletion {
+        public InUse {
+            routes = List.copyOf(routes);
+        }
+    }
+}

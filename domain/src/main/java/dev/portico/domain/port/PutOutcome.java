@@ -1,0 +1,24 @@
+package dev.portico.domain.port;
+
+import dev.portico.domain.validation.FieldError;
+
+import java.util.List;
+
+/** What became of a create-or-replace request. */
+public sealed interface PutOutcome<T> {
+
+    /** Stored as a new resource, committed and live at {@code revision}. */
+    record Created<T>(T value, long revision) implements PutOutcome<T> {
+    }
+
+    /** Replaced the resource of that name, committed and live at {@code revision}. */
+    record Replaced<T>(T value, long revision) implements PutOutcome<T> {
+    }
+
+    /** Refused; nothing was stored. */
+    record Rejected<T>(List<FieldError> errors) implements PutOutcome<T> {
+        public Rejected {
+            errors = List.copyOf(errors);
+        }
+    }
+}
