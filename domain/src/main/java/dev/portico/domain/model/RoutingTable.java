@@ -108,7 +108,8 @@ public final class RoutingTable {
             }
             if (!wildcard.isEmpty()) {
                 // Walk the suffixes from the longest: a.b.example.org tries b.example.org, then example.org, then org.
-                for (int dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
+                // From index 1: a wildcard needs a label before its suffix, so ".example.org" is not under *.example.org.
+                for (int dot = host.indexOf('.', 1); dot >= 0; dot = host.indexOf('.', dot + 1)) {
                     found = firstMatch(wildcard.get(host.substring(dot + 1)), rawPath);
                     if (found != null) {
                         return found;

@@ -20,6 +20,8 @@ import java.util.Objects;
 public record Target(String scheme, String host, int port, String basePath, int weight) {
     public static final int MAX_WEIGHT = 1000;
     public static final int DEFAULT_WEIGHT = 1;
+    /** The size of the store's url column (V1 schema). */
+    public static final int MAX_URL_LENGTH = 2048;
 
     public Target {
         Objects.requireNonNull(scheme, "scheme");
@@ -59,7 +61,7 @@ public record Target(String scheme, String host, int port, String basePath, int 
             errors.add(field + ".url", "must start with http:// or https://");
         }
         if (uri.getHost() == null) {
-            errors.add(field + ".url", "must name a host, as in http://127.0.0.1:9001");
+            errors.add(field + ".url", hostlessReason(uri));
         }
         if (uri.getRawUserInfo() != null) {
             errors.add(field + ".url", "must not carry user information");
@@ -80,7 +82,34 @@ public record Target(String scheme, String host, int port, String basePath, int 
             path = path.substring(0, path.length() - 1);
         }
         String basePath = path;
-        return errors.orValid(() -> new Target(scheme, uri.getHost().toLowerCase(Locale.ROOT), effectivePort, basePath, w));
+        Target target = new Target(scheme, uri.getHost().toLowerCase(Locale.ROOT), effectivePort, basePath, w);
+        // The store keeps the URL in a column of this size; refusing here turns a database error into a field error.
+        if (target.url().length() > MAX_URL_LENGTH) {
+            errors.add(field + ".url", "must be at most " + MAX_URL_LENGTH + " characters");
+        }
+        return errors.orValid(() -> target);
+    }
+
+    /**
+     * java.net.URI reports no host both for a bad host name and for a bad port ({@code http://h:abc}), so the
+     * authority is checked again without its port to tell the operator which of the two is wrong.
+     */
+    private static String hostlessReason(URI uri) {
+        String authority = uri.getRawAuthority();
+        if (authority == null || authority.isEmpty()) {
+            return "must name a host, as in http://127.0.0.1:9001";
+        }
+        int colon = authority.lastIndexOf(':');
+        if (colon > authority.lastIndexOf(']')) {
+            try {
+                if (new URI("http://" + authority.substring(0, colon)).getHost() != null) {
+                    return "has an invalid port; use 1 to 65535";
+                }
+            } catch (URISyntaxException e) {
+                // Not a host either: fall through to the host message.
+            }
+        }
+        return "has no valid host name in '" + authority + "': use letters, digits, '-' and '.', or an IP literal";
     }
 
     /** {@code scheme://host:port}, the form used to recognise the upstream in a Location header. */

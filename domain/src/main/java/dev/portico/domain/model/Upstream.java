@@ -4,8 +4,9 @@ import dev.portico.domain.validation.Errors;
 import dev.portico.domain.validation.Validated;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Objects;
+import java.util.Map;
 
 /** A named set of targets that routes forward to. */
 public record Upstream(String name, List<Target> targets) {
@@ -28,6 +29,8 @@ public record Upstream(String name, List<Target> targets) {
         Errors errors = new Errors();
         ResourceName.check("name", name, errors);
         List<Target> parsed = new ArrayList<>();
+        // Where each URL first appeared, so that every repeat is reported, even beside other errors.
+        Map<String, Integer> firstIndexOfUrl = new HashMap<>();
         if (targets == null || targets.isEmpty()) {
             errors.add("targets", "needs at least one target");
         } else if (targets.size() > MAX_TARGETS) {
@@ -41,19 +44,19 @@ public record Upstream(String name, List<Target> targets) {
                     continue;
                 }
                 switch (Target.parse(field, spec.url(), spec.weight())) {
-                    case Validated.Valid<Target> valid -> parsed.add(valid.value());
+                    case Validated.Valid<Target> valid -> {
+                        parsed.add(valid.value());
+                        Integer first = firstIndexOfUrl.putIfAbsent(valid.value().url(), i);
+                        if (first != null) {
+                            errors.add(field + ".url", "repeats targets[" + first + "]; give it a larger weight instead");
+                        }
+                    }
                     case Validated.Invalid<Target> invalid -> errors.addAll(invalid.errors());
                 }
             }
-            if (errors.isEmpty() && parsed.stream().noneMatch(t -> t.weight() > 0)) {
+            // Only when every target was understood: an invalid one might have been the one with a weight.
+            if (parsed.size() == targets.size() && parsed.stream().noneMatch(t -> t.weight() > 0)) {
                 errors.add("targets", "needs at least one target with a weight above 0");
-            }
-            for (int i = 0; errors.isEmpty() && i < parsed.size(); i++) {
-                for (int j = 0; j < i; j++) {
-                    if (Objects.equals(parsed.get(i).url(), parsed.get(j).url())) {
-                        errors.add("targets[" + i + "].url", "repeats targets[" + j + "]; give it a larger weight instead");
-                    }
-                }
             }
         }
         return errors.orValid(() -> new Upstream(name, parsed));

@@ -1,0 +1,199 @@
+package dev.portico.domain.service;
+
+import dev.portico.domain.fakes.InMemoryConfigStore;
+import dev.portico.domain.model.Configuration;
+import dev.portico.domain.model.ResolvedRoute;
+import dev.portico.domain.model.Route;
+import dev.portico.domain.model.RoutingDecision;
+import dev.portico.domain.model.RoutingTable;
+import dev.portico.domain.model.Target;
+import dev.portico.domain.model.Upstream;
+import dev.portico.domain.port.ConfigStore;
+import dev.portico.domain.port.Deletion;
+import dev.portico.domain.port.StoreWrite;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RoutingTest {
+    private static final Upstream USERS = new Upstream("users", List.of(new Target("http", "127.0.0.1", 9001, "", 1)));
+
+    static Route route(String name, String prefix) {
+        return new Route(name, List.of(), prefix, "users", false, false, Duration.ofSeconds(1));
+    }
+
+    static Configuration configuration(long revision, Route... routes) {
+        return new Configuration(revision, List.of(USERS), List.of(routes));
+    }
+
+    static String routeFor(Routing routing, String path) {
+        return routing.resolve("h", path) instanceof ResolvedRoute resolved ? resolved.route().name() : "none";
+    }
+
+    @Test
+    void startsEmptyAndServesWhatTheStoreHoldsAfterARefresh() {
+        InMemoryConfigStore store = new InMemoryConfigStore();
+        store.saveUpstream(USERS);
+        store.saveRoute(route("api", "/api/"));
+        Routing routing = new Routing(store);
+
+        assertThat(routing.resolve("h", "/api/x")).isSameAs(RoutingDecision.NoRoute.INSTANCE);
+
+        assertThat(routing.refresh().revision()).isEqualTo(2);
+        assertThat(routing.current().revision()).isEqualTo(2);
+        assertThat(routeFor(routing, "/api/x")).isEqualTo("api");
+    }
+
+    @Test
+    void refreshNeverSwapsInAnOlderTable() {
+        ScriptedStore store = new ScriptedStore(configuration(5, route("new", "/")), configuration(3, route("old", "/")));
+        Routing routing = new Routing(store);
+
+        routing.refresh();
+        RoutingTable returned = routing.refresh();
+
+        assertThat(returned.revision()).isEqualTo(5);
+        assertThat(routing.current().revision()).isEqualTo(5);
+        assertThat(routeFor(routing, "/x")).isEqualTo("new");
+    }
+
+    @Test
+    void refreshAtLeastNeverSwapsInAnOlderTable() {
+        ScriptedStore store = new ScriptedStore(configuration(5, route("new", "/")), configuration(4, route("old", "/")));
+        Routing routing = new Routing(store);
+
+        routing.refreshAtLeast(5);
+        routing.refreshAtLeast(6);
+
+        assertThat(store.loads).isEqualTo(2);
+        assertThat(routing.current().revision()).isEqualTo(5);
+        assertThat(routeFor(routing, "/x")).isEqualTo("new");
+    }
+
+    @Test
+    void refreshAtLeastDoesNotLoadWhenTheLiveTableIsRecentEnough() {
+        ScriptedStore store = new ScriptedStore(configuration(5, route("r", "/")));
+        Routing routing = new Routing(store);
+
+        routing.refreshAtLeast(3);
+        routing.refreshAtLeast(5);
+        routing.refreshAtLeast(4);
+
+        assertThat(store.loads).isEqualTo(1);
+        assertThat(routing.current().revision()).isEqualTo(5);
+    }
+
+    @Test
+    void refreshAtLeastMakesAWriteLiveBeforeItReturns() {
+        InMemoryConfigStore store = new InMemoryConfigStore();
+        Routing routing = new Routing(store);
+        store.saveUpstream(USERS);
+        StoreWrite.Written written = (StoreWrite.Written) store.saveRoute(route("api", "/api/"));
+
+        routing.refreshAtLeast(written.revision());
+
+        assertThat(routeFor(routing, "/api/")).isEqualTo("api");
+    }
+
+    @Test
+    void refreshIfChangedReloadsOnlyWhenTheStoredRevisionMoved() {
+        InMemoryConfigStore store = new InMemoryConfigStore();
+        Routing routing = new Routing(store);
+
+        assertThat(routing.refreshIfChanged()).isFalse();
+
+        store.saveUpstream(USERS);
+        store.saveRoute(route("api", "/api/"));
+        assertThat(routing.refreshIfChanged()).isTrue();
+        assertThat(routing.current().revision()).isEqualTo(2);
+        assertThat(routeFor(routing, "/api/x")).isEqualTo("api");
+
+        assertThat(routing.refreshIfChanged()).isFalse();
+
+        assertThat(store.deleteRoute("api")).isInstanceOf(Deletion.Deleted.class);
+        assertThat(routing.refreshIfChanged()).isTrue();
+        assertThat(routeFor(routing, "/api/x")).isEqualTo("none");
+    }
+
+    @Test
+    void refreshIfChangedDoesNotLoadWhenNothingChanged() {
+        ScriptedStore store = new ScriptedStore(configuration(5, route("r", "/")));
+        Routing routing = new Routing(store);
+        routing.refresh();
+
+        assertThat(routing.refreshIfChanged()).isFalse();
+        assertThat(store.loads).isEqualTo(1);
+    }
+
+    /**
+     * Answers load() with the configurations given, in turn (the last one repeats), as a store read by several
+     * nodes or through a lagging replica might; revision() reports the newest revision it will ever answer.
+     */
+    static final class ScriptedStore implements ConfigStore {
+        private final Deque<Configuration> answers;
+        private final long newest;
+        int loads;
+
+        ScriptedStore(Configuration... answers) {
+            this.answers = new ArrayDeque<>(List.of(answers));
+            this.newest = this.answers.stream().mapToLong(Configuration::revision).max().orElse(0);
+        }
+
+        @Override
+        public Configuration load() {
+            loads++;
+            return answers.size() > 1 ? answers.removeFirst() : answers.getFirst();
+        }
+
+        @Override
+        public long revision() {
+            return newest;
+        }
+
+        @Override
+        public List<Upstream> upstreams() {
+            throw new UnsupportedOperationException("Routing only loads");
+        }
+
+        @Override
+        public Optional<Upstream> upstream(String name) {
+            throw new UnsupportedOperationException("Routing only loads");
+        }
+
+        @Override
+        public List<Route> routes() {
+            throw new UnsupportedOperationException("Routing only loads");
+        }
+
+        @Override
+        public Optional<Route> route(String name) {
+            throw new UnsupportedOperationException("Routing only loads");
+        }
+
+        @Override
+        public StoreWrite.Written saveUpstream(Upstream upstream) {
+            throw new UnsupportedOperationException("Routing only loads");
+        }
+
+        @Override
+        public Deletion deleteUpstream(String name) {
+            throw new UnsupportedOperationException("Routing only loads");
+        }
+
+        @Override
+        public StoreWrite saveRoute(Route route) {
+            throw new UnsupportedOperationException("Routing only loads");
+        }
+
+        @Override
+        public Deletion deleteRoute(String name) {
+            throw new UnsupportedOperationException("Routing only loads");
+        }
+    }
+}
