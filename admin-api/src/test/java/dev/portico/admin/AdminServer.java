@@ -1,0 +1,139 @@
+package dev.portico.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portico.domain.fakes.InMemoryConfigStore;
+import dev.portico.domain.fakes.InMemoryTokenStore;
+import dev.portico.domain.port.ConfigStore;
+import dev.portico.domain.service.AdminTokens;
+import dev.portico.domain.service.ConfigurationService;
+import dev.portico.domain.service.Routing;
+import io.helidon.webserver.WebServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The admin API on a real Helidon server on an ephemeral port, wired to the real domain services over the in-memory
+ * fakes, with a real HTTP client that sends the admin token unless told otherwise.
+ */
+final class AdminServer implements AutoCloseable {
+    static final String SECRET = "test-secret";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final ConfigStore store;
+    final Routing routing;
+    final InMemoryTokenStore tokenStore = new InMemoryTokenStore();
+    final AdminTokens tokens = new AdminTokens(tokenStore, Clock.systemUTC());
+    final WebServer server;
+    final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+
+    private AdminServer(ConfigStore store) {
+        this.store = store;
+        this.routing = new Routing(store);
+        ConfigurationService configuration = new ConfigurationService(store, routing);
+        tokens.bootstrap(Optional.of(SECRET));
+        AdminApi api = AdminApi.create(configuration, configuration, tokens);
+        this.server = WebServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .routing(api::register)
+                .build()
+                .start();
+    }
+
+    static AdminServer start() {
+        return new AdminServer(new InMemoryConfigStore());
+    }
+
+    static AdminServer start(ConfigStore store) {
+        return new AdminServer(store);
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(uri(path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + SECRET);
+    }
+
+    Reply get(String path) {
+        return send(request(path).GET());
+    }
+
+    Reply put(String path, String json) {
+        return send(request(path)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    Reply delete(String path) {
+        return send(request(path).DELETE());
+    }
+
+    Reply send(HttpRequest.Builder request) {
+        return send(request.build());
+    }
+
+    Reply send(HttpRequest request) {
+        try {
+            HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return new Reply(response.statusCode(), response.headers(), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        client.close();
+    }
+
+    /** An answer as the client saw it. */
+    record Reply(int status, HttpHeaders headers, byte[] bytes) {
+
+        String body() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        JsonNode json() {
+            try {
+                return JSON.readTree(bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException("not JSON: " + body(), e);
+            }
+        }
+
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
+        String contentType() {
+            return header("Content-Type");
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + headers.map() + " " + body();
+        }
+    }
+}
