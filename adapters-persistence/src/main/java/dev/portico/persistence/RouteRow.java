@@ -1,0 +1,24 @@
+package dev.portico.persistence;
+
+import dev.portico.domain.model.HostPattern;
+import dev.portico.domain.model.Route;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+
+/** One row of {@code routes}; its hosts live in {@code route_hosts}. */
+record RouteRow(String name, String pathPrefix, String upstreamName, boolean stripPrefix, boolean preserveHost,
+                long timeoutMs) {
+    static final String COLUMNS = "name, path_prefix, upstream_name, strip_prefix, preserve_host, timeout_ms";
+
+    static RouteRow map(ResultSet row) throws SQLException {
+        return new RouteRow(row.getString("name"), row.getString("path_prefix"), row.getString("upstream_name"),
+                row.getBoolean("strip_prefix"), row.getBoolean("preserve_host"), row.getLong("timeout_ms"));
+    }
+
+    Route toRoute(List<HostPattern> hosts) {
+        return new Route(name, hosts, pathPrefix, upstreamName, stripPrefix, preserveHost, Duration.ofMillis(timeoutMs));
+    }
+}

@@ -1,0 +1,427 @@
+package dev.portico.persistence;
+
+import dev.portico.domain.model.Configuration;
+import dev.portico.domain.model.HostPattern;
+import dev.portico.domain.model.Route;
+import dev.portico.domain.model.Upstream;
+import dev.portico.domain.port.ConfigStore;
+import dev.portico.domain.port.Deletion;
+import dev.portico.domain.port.StoreWrite;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.LongStream;
+
+import static dev.portico.persistence.Fixtures.route;
+import static dev.portico.persistence.Fixtures.target;
+import static dev.portico.persistence.Fixtures.upstream;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What every ConfigStore on a real database must do; one subclass per database. */
+abstract class ConfigStoreContract {
+
+    /** Opens this test's database: a fresh one on the first call, the same one again on later calls. */
+    protected abstract Database openDatabase();
+
+    @Test
+    void savingANewUpstreamCreatesItAndSavingItAgainReplacesIt() {
+        try (Database db = openDatabase()) {
+            ConfigStore store = db.configStore();
+            Upstream first = upstream("api", target("http://10.0.0.1:8080", 1), target("http://10.0.0.2:8080", 2));
+            Upstream second = upstream("api", target("http://10.0.0.3:8080", 5));
+
+            assertThat(store.saveUpstream(first)).isEqualTo(new StoreWrite.Written(true, 1));
+            assertThat(store.saveUpstream(second)).isEqualTo(new StoreWrite.Written(false, 2));
+
+            assertThat(store.upstream("api")).contains(second);
+            assertThat(store.upstreams()).containsExactly(second);
+        }
+    }
+
+    @Test
+    void targetsKeepTheirOrderWeightsSchemesPortsAndBasePaths() {
+        try (Database db = openDatabase()) {
+            Upstream upstream = upstream("mixed",
+                    target("https://z.example.com", 3),
+                    target("http://[::1]:8081/base/path%20x", 0),
+                    target("http://a.example.com:80", 1000),
+                    target("http://127.0.0.1:9001/v1", 1));
+
+            db.configStore().saveUpstream(upstream);
+
+            Upstream stored = db.configStore().upstream("mixed").orElseThrow();
+            assertThat(stored).isEqualTo(upstream);
+            assertThat(stored.targets()).extracting(t -> t.host())
+                    .containsExactly("z.example.com", "[::1]", "a.example.com", "127.0.0.1");
+        }
+    }
+
+    @Test
+    void routesKeepTheirHostsInOrderWildcardsIncludedAndEveryField() {
+        try (Database db = openDatabase()) {
+            ConfigStore store = db.configStore();
+            store.saveUpstream(upstream("web", 1));
+            Route route = new Route("site",
+                    List.of(new HostPattern("www.example.com"), new HostPattern("*.example.org"),
+                            new HostPattern("api.example.net")),
+                    "/api%2Fv1/", "web", true, true, Duration.ofMillis(1500));
+            Route anyHost = route("catch-all", "web");
+
+            assertThat(store.saveRoute(route)).isEqualTo(new StoreWrite.Written(true, 2));
+            store.saveRoute(anyHost);
+
+            assertThat(store.route("site")).contains(route);
+            assertThat(store.route("catch-all")).contains(anyHost);
+            assertThat(store.route("catch-all").orElseThrow().hosts()).isEmpty();
+        }
+    }
+
+    @Test
+    void replacingARouteReplacesItsHostsAndFields() {
+        try (Database db = openDatabase()) {
+            ConfigStore store = db.configStore();
+            store.saveUpstream(upstream("one", 1));
+            store.saveUpstream(upstream("two", 1));
+            store.saveRoute(route("site", "one", "a.example.com", "b.example.com", "*.c.example.com"));
+            Route replacement = new Route("site", List.of(new HostPattern("d.example.com")), "/new/", "two",
+                    true, false, Duration.ofSeconds(5));
+
+            assertThat(store.saveRoute(replacement)).isEqualTo(new StoreWrite.Written(false, 4));
+
+            assertThat(store.route("site")).contains(replacement);
+            assertThat(store.routes()).containsExactly(replacement);
+        }
+    }
+
+    @Test
+    void listsAreOrderedByNameCharacterByCharacterWhateverTheDatabaseLocale() {
+        try (Database db = openDatabase()) {
+            ConfigStore store = db.configStore();
+            List<String> names = List.of("b", "aa", "a.b", "A", "a-b", "0");
+            for (String name : names) {
+                store.saveUpstream(upstream(name, 1));
+                store.saveRoute(route(name, name));
+            }
+
+            List<String> expected = List.of("0", "A", "a-b", "a.b", "aa", "b");
+            assertThat(store.upstreams()).extracting(Upstream::name).containsExactlyElementsOf(expected);
+            assertThat(store.routes()).extracting(Route::name).containsExactlyElementsOf(expected);
+            Configuration loaded = store.load();
+            assertThat(loaded.upstreams()).extracting(Upstream::name).containsExactlyElementsOf(expected);
+            assertThat(loaded.routes()).extracting(Route::name).containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
+    void unknownNamesAreAbsent() {
+        try (Database db = openDatabase()) {
+            ConfigStore store = db.configStore();
+            store.saveUpstream(upstream("known", 1));
+            store.saveRoute(route("known", "known"));
+
+            assertThat(store.upstream("unknown")).isEmpty();
+            assertThat(store.route("unknown")).isEmpty();
+            assertThat(store.upstream("KNOWN")).as("names are case-sensitive").isEmpty();
+        }
+    }
+
+    @Test
+    void deletingARouteRemovesItAndAnUnknownRouteIsNotFoundWithoutANewRevision() {
+        try (Database db = openDatabase()) {
+            ConfigStore store = db.configStore();
+            store.saveUpstream(upstream("web", 1));
+            store.saveRoute(route("site", "web", "example.com"));
+
+            assertThat(store.deleteRoute("site")).isEqualTo(new Deletion.Deleted(3));
+            assertThat(store.route("site")).isEmpty();
+            assertThat(store.deleteRoute("site")).isEqualTo(Deletion.NotFound.INSTANCE);
+            assertThat(store.revision()).isEqualTo(3);
+
+            // Its hosts went with it: the same name starts afresh.
+            store.saveRoute(route("site", "web"));
+            assertThat(store.route("site").orElseThrow().hosts()).isEmpty();
+        }
+    }
+
+    @Test
+    void deletingAnUnknownUpstreamIsNotFoundWithoutANewRevision() {
+        try (Database db = openDatabase()) {
+            ConfigStore store = db.configStore();
+            store.saveUpstream(upstream("kept", 1));
+
+            assertThat(store.deleteUpstream("ghost")).isEqualTo(Deletion.NotFound.INSTANCE);
+
+            assertThat(store.revision()).isEqualTo(1);
+            assertThat(store.upstreams()).extracting(Upstream::name).containsExactly("kept");
+        }
+    }
+
+    @Test
+    void aRouteToAnUnknownUpstreamIsRefusedAndNothingIsStored() {
+        try (Database db = openDatabase()) {
+            ConfigStore store = db.configStore();
+            store.saveUpstream(upstream("real", 1));
+
+            assertThat(store.saveRoute(route("lost", "ghost"))).isEqualTo(new StoreWrite.UpstreamMissing("ghost"));
+
+            assertThat(store.route("lost")).isEmpty();
+            assertThat(store.routes()).isEmpty();
+            assertThat(store.revision()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anUpstreamInUseIsKeptAndTheAnswerNamesItsRoutesSorted() {
+        try (Database db = openDatabase()) {
+            ConfigStore store = db.configStore();
+            Upstream shared = upstream("shared", target("http://10.0.0.1:80", 2));
+            store.saveUpstream(shared);
+            store.saveUpstream(upstream("other", 1));
+            store.saveRoute(route("zeta", "shared"));
+            store.saveRoute(route("alpha", "shared"));
+            store.saveRoute(route("middle", "other"));
+
+            assertThat(store.deleteUpstream("shared")).isEqualTo(new Deletion.InUse(List.of("alpha", "zeta")));
+
+            assertThat(store.upstream("shared")).contains(shared);
+            assertThat(store.revision()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void deletingAnUnusedUpstreamRemovesItWithItsTargets() {
+        try (Database db = openDatabase()) {
+            ConfigStore store = db.configStore();
+            store.saveUpstream(upstream("old", target("http://10.0.0.1:80", 1), target("http://10.0.0.2:80", 1)));
+            store.saveRoute(route("site", "old"));
+            store.deleteRoute("site");
+
+            assertThat(store.deleteUpstream("old")).isEqualTo(new Deletion.Deleted(4));
+
+            assertThat(store.upstream("old")).isEmpty();
+            Upstream again = upstream("old", target("http://10.0.0.9:80", 7));
+            assertThat(store.saveUpstream(again)).isEqualTo(new StoreWrite.Written(true, 5));
+            assertThat(store.upstream("old")).contains(again);
+        }
+    }
+
+    @Test
+    void everyWriteIncrementsTheRevisionByExactlyOne() {
+        try (Database db = openDatabase()) {
+            ConfigStore store = db.configStore();
+            assertThat(store.revision()).isZero();
+
+            List<Long> revisions = new ArrayList<>();
+            revisions.add(store.saveUpstream(upstream("u", 1)).revision());
+            revisions.add(((StoreWrite.Written) store.saveRoute(route("r", "u"))).revision());
+            revisions.add(store.saveUpstream(upstream("u", 2)).revision());
+            revisions.add(((StoreWrite.Written) store.saveRoute(route("r", "u", "example.com"))).revision());
+            revisions.add(((Deletion.Deleted) store.deleteRoute("r")).revision());
+            revisions.add(((Deletion.Deleted) store.deleteUpstream("u")).revision());
+
+            assertThat(revisions).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+            assertThat(store.revision()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void loadReturnsEverythingWithTheRevisionItReflects() {
+        try (Database db = openDatabase()) {
+            ConfigStore store = db.configStore();
+            assertThat(store.load()).isEqualTo(Configuration.empty());
+            Upstream b = upstream("b", target("http://10.0.0.2:80", 1), target("http://10.0.0.3:80", 4));
+            Upstream a = upstream("a", 3);
+            Route site = route("site", "b", "example.com", "*.example.com");
+            Route api = route("api", "a");
+            store.saveUpstream(b);
+            store.saveUpstream(a);
+            store.saveRoute(site);
+            store.saveRoute(api);
+
+            assertThat(store.load()).isEqualTo(new Configuration(4, List.of(a, b), List.of(api, site)));
+        }
+    }
+
+    @Test
+    void loadNeverLabelsContentWithARevisionItDoesNotReflect() throws Exception {
+        try (Database db = openDatabase()) {
+            ConfigStore writer = db.configStore();
+            writer.saveUpstream(upstream("early", 1));
+            // A write commits on another connection exactly between load()'s revision read and its content reads.
+            AtomicBoolean interfered = new AtomicBoolean();
+            ConfigStore reader = new JdbiConfigStore(db.jdbi(), db.snapshotIsolation(), Clock.systemUTC(), () -> {
+                if (interfered.compareAndSet(false, true)) {
+                    runOnAnotherThread(() -> {
+                        writer.saveUpstream(upstream("late", 1));
+                        writer.saveRoute(route("late", "late"));
+                    });
+                }
+            });
+
+            Configuration during = reader.load();
+            Configuration after = reader.load();
+
+            assertThat(interfered).isTrue();
+            assertThat(during).isEqualTo(new Configuration(1, List.of(upstream("early", 1)), List.of()));
+            assertThat(after.revision()).isEqualTo(3);
+            assertThat(after.upstreams()).extracting(Upstream::name).containsExactly("early", "late");
+            assertThat(after.routes()).extracting(Route::name).containsExactly("late");
+        }
+    }
+
+    @Test
+    void concurrentWritersGetDistinctConsecutiveRevisionsAndTheLastWriteOfEachResourceIsKept() throws Exception {
+        int writers = 8;
+        int rounds = 25; // two writes a round: 50 writes per writer
+        try (Database db = openDatabase();
+             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            ConfigStore store = db.configStore();
+            long start = store.revision();
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<List<Long>>> results = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                String name = "w" + w;
+                results.add(threads.submit(() -> {
+                    go.await();
+                    List<Long> revisions = new ArrayList<>();
+                    for (int round = 1; round <= rounds; round++) {
+                        revisions.add(store.saveUpstream(upstream(name, round)).revision());
+                        StoreWrite write = store.saveRoute(route(name, name, Duration.ofMillis(round)));
+                        revisions.add(((StoreWrite.Written) write).revision());
+                    }
+                    return revisions;
+                }));
+            }
+            go.countDown();
+            List<Long> all = new ArrayList<>();
+            for (Future<List<Long>> result : results) {
+                List<Long> own = result.get();
+                assertThat(own).as("one writer's revisions follow its own order").isSorted();
+                all.addAll(own);
+            }
+
+            long writes = (long) writers * rounds * 2;
+            assertThat(all).containsExactlyInAnyOrderElementsOf(
+                    LongStream.rangeClosed(start + 1, start + writes).boxed().toList());
+            Configuration end = store.load();
+            assertThat(end.revision()).isEqualTo(start + writes);
+            for (int w = 0; w < writers; w++) {
+                assertThat(store.upstream("w" + w)).contains(upstream("w" + w, rounds));
+                assertThat(store.route("w" + w)).contains(route("w" + w, "w" + w, Duration.ofMillis(rounds)));
+            }
+        }
+    }
+
+    @Test
+    void everyLoadDuringConcurrentWritesIsExactlyTheContentOfItsRevision() throws Exception {
+        int writers = 4;
+        int rounds = 25;
+        int readers = 3;
+        // Readers on platform threads: a virtual thread spinning on embedded H2 never blocks, so it would keep its
+        // carrier and starve the writers.
+        try (Database db = openDatabase();
+             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+             ExecutorService readerThreads = Executors.newFixedThreadPool(readers)) {
+            ConfigStore store = db.configStore();
+            CountDownLatch go = new CountDownLatch(1);
+            AtomicBoolean writing = new AtomicBoolean(true);
+            List<Future<?>> writes = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                String name = "w" + w;
+                writes.add(threads.submit(() -> {
+                    go.await();
+                    for (int round = 1; round <= rounds; round++) {
+                        store.saveUpstream(upstream(name, round));
+                        store.saveRoute(route(name, name, Duration.ofMillis(round)));
+                    }
+                    return null;
+                }));
+            }
+            List<Future<List<Configuration>>> loads = new ArrayList<>();
+            for (int r = 0; r < readers; r++) {
+                loads.add(readerThreads.submit(() -> {
+                    go.await();
+                    List<Configuration> seen = new ArrayList<>();
+                    while (writing.get()) {
+                        seen.add(store.load());
+                    }
+                    return seen;
+                }));
+            }
+            go.countDown();
+            for (Future<?> write : writes) {
+                write.get();
+            }
+            writing.set(false);
+
+            for (Future<List<Configuration>> load : loads) {
+                List<Configuration> seen = load.get();
+                assertThat(seen).as("one reader's revisions never go back").isSortedAccordingTo(
+                        Comparator.comparingLong(Configuration::revision));
+                seen.forEach(ConfigStoreContract::assertIsExactlyItsRevision);
+            }
+        }
+    }
+
+    /**
+     * Writer w saves upstream w with weight n, then route w with a timeout of n ms, for n = 1, 2, ...: the weights
+     * and timeouts stored count the writes made, so they must add up to the revision, and a route is never ahead of
+     * its upstream.
+     */
+    private static void assertIsExactlyItsRevision(Configuration configuration) {
+        long writesSeen = 0;
+        Map<String, Integer> weights = new HashMap<>();
+        for (Upstream upstream : configuration.upstreams()) {
+            int weight = upstream.targets().getFirst().weight();
+            weights.put(upstream.name(), weight);
+            writesSeen += weight;
+        }
+        for (Route route : configuration.routes()) {
+            long round = route.timeout().toMillis();
+            assertThat(weights.get(route.upstream()))
+                    .as("upstream of route %s at revision %d", route.name(), configuration.revision())
+                    .isIn((int) round, (int) round + 1);
+            writesSeen += round;
+        }
+        assertThat(writesSeen).as("writes reflected at revision %d", configuration.revision())
+                .isEqualTo(configuration.revision());
+    }
+
+    @Test
+    void reopeningRunsTheMigrationsAgainAndKeepsEverything() {
+        Configuration saved;
+        try (Database db = openDatabase()) {
+            db.configStore().saveUpstream(upstream("kept", 1));
+            db.configStore().saveRoute(route("kept", "kept", "example.com"));
+            saved = db.configStore().load();
+        }
+        try (Database db = openDatabase()) {
+            assertThat(db.configStore().load()).isEqualTo(saved);
+            assertThat(db.configStore().saveUpstream(upstream("next", 1)).revision()).isEqualTo(3);
+        }
+    }
+
+    /** Runs the action on its own thread, hence its own connection, and waits for it; its failure is ours. */
+    private static void runOnAnotherThread(Runnable action) {
+        try (ExecutorService thread = Executors.newVirtualThreadPerTaskExecutor()) {
+            thread.submit(action).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the interfering write failed", e.getCause());
+        }
+    }
+}

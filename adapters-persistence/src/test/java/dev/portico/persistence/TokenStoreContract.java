@@ -1,0 +1,141 @@
+package dev.portico.persistence;
+
+import dev.portico.domain.model.AdminToken;
+import dev.portico.domain.model.TokenScope;
+import dev.portico.domain.port.TokenStore;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static dev.portico.persistence.Fixtures.upstream;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What every TokenStore on a real database must do; one subclass per database. */
+abstract class TokenStoreContract {
+    /** Has nanoseconds, which neither database keeps. */
+    private static final Instant CREATED = Instant.parse("2025-03-30T01:30:00.123456789Z");
+
+    /** Opens this test's database: a fresh one on the first call, the same one again on later calls. */
+    protected abstract Database openDatabase();
+
+    @Test
+    void aSavedTokenComesBackWithItsHashScopeAndCreationTimeToTheMicrosecond() {
+        try (Database db = openDatabase()) {
+            db.tokenStore().save(token("ops", 1, TokenScope.WRITE, CREATED));
+
+            assertThat(db.tokenStore().tokens()).containsExactly(
+                    token("ops", 1, TokenScope.WRITE, CREATED.truncatedTo(ChronoUnit.MICROS)));
+        }
+    }
+
+    @Test
+    void savingATokenAgainReplacesTheOneOfTheSameName() {
+        try (Database db = openDatabase()) {
+            TokenStore store = db.tokenStore();
+            store.save(token("ops", 1, TokenScope.READ, CREATED));
+            AdminToken replacement = token("ops", 2, TokenScope.ADMIN, Instant.parse("2026-01-01T00:00:00Z"));
+
+            store.save(replacement);
+
+            assertThat(store.tokens()).containsExactly(replacement);
+        }
+    }
+
+    @Test
+    void saveIfAbsentCreatesOnlyWhileTheNameIsFree() {
+        try (Database db = openDatabase()) {
+            TokenStore store = db.tokenStore();
+            AdminToken first = token("bootstrap", 1, TokenScope.ADMIN, Instant.parse("2025-01-01T00:00:00Z"));
+
+            assertThat(store.saveIfAbsent(first)).isTrue();
+            assertThat(store.saveIfAbsent(token("bootstrap", 2, TokenScope.READ, CREATED))).isFalse();
+
+            assertThat(store.tokens()).containsExactly(first);
+        }
+    }
+
+    @Test
+    void anInsertThatHitsTheKeyOfAnotherNodesTokenAnswersFalse() {
+        try (Database db = openDatabase()) {
+            AdminToken mine = token("shared", 1, TokenScope.ADMIN, Instant.parse("2025-01-01T00:00:00Z"));
+            AdminToken theirs = token("shared", 2, TokenScope.READ, Instant.parse("2025-01-01T00:00:00Z"));
+            // The other node's insert lands after our look-up found the name free: only the key can tell.
+            boolean theirsInserted = db.jdbi().withHandle(handle -> JdbiTokenStore.insert(handle, theirs));
+
+            boolean mineInserted = db.jdbi().withHandle(handle -> JdbiTokenStore.insert(handle, mine));
+
+            assertThat(theirsInserted).isTrue();
+            assertThat(mineInserted).isFalse();
+
+            assertThat(db.tokenStore().tokens()).containsExactly(theirs);
+        }
+    }
+
+    @Test
+    void ofManyConcurrentSaveIfAbsentCallsForOneNameExactlyOneWins() throws Exception {
+        try (Database db = openDatabase();
+             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            CountDownLatch go = new CountDownLatch(1);
+            List<AdminToken> candidates = new ArrayList<>();
+            List<Future<Boolean>> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                AdminToken candidate = token("bootstrap", i, TokenScope.ADMIN, Instant.parse("2025-01-01T00:00:00Z"));
+                candidates.add(candidate);
+                answers.add(threads.submit(() -> {
+                    go.await();
+                    return db.tokenStore().saveIfAbsent(candidate);
+                }));
+            }
+            go.countDown();
+
+            List<AdminToken> winners = new ArrayList<>();
+            for (int i = 0; i < answers.size(); i++) {
+                if (answers.get(i).get()) {
+                    winners.add(candidates.get(i));
+                }
+            }
+            assertThat(winners).hasSize(1);
+            assertThat(db.tokenStore().tokens()).containsExactlyElementsOf(winners);
+        }
+    }
+
+    @Test
+    void tokensAreOrderedByName() {
+        try (Database db = openDatabase()) {
+            TokenStore store = db.tokenStore();
+            for (String name : List.of("ci", "Admin", "backup", "a-1")) {
+                store.save(token(name, 1, TokenScope.READ, CREATED));
+            }
+
+            assertThat(store.tokens()).extracting(AdminToken::name).containsExactly("Admin", "a-1", "backup", "ci");
+        }
+    }
+
+    @Test
+    void tokenWritesLeaveTheConfigurationRevisionAlone() {
+        try (Database db = openDatabase()) {
+            db.configStore().saveUpstream(upstream("u", 1));
+
+            db.tokenStore().save(token("ops", 1, TokenScope.READ, CREATED));
+            db.tokenStore().saveIfAbsent(token("ci", 1, TokenScope.READ, CREATED));
+
+            assertThat(db.configStore().revision()).isEqualTo(1);
+        }
+    }
+
+    /** A token whose hash is told apart by {@code seed}. */
+    private static AdminToken token(String name, int seed, TokenScope scope, Instant createdAt) {
+        byte[] hash = new byte[32];
+        hash[0] = (byte) seed;
+        hash[31] = (byte) (seed * 7 + 1);
+        return new AdminToken(name, HexFormat.of().formatHex(hash), scope, createdAt);
+    }
+}
