@@ -24,13 +24,13 @@ public final class RoutingTable {
                     .thenComparing(r -> r.route().name());
 
     private final Configuration configuration;
-    private final Map<String, ResolvedRoute[]> exact;
+    private final Map<String, PathPrefixes> exact;
     /** Keyed by the suffix after {@code *.}: {@code example.org} for {@code *.example.org}. */
-    private final Map<String, ResolvedRoute[]> wildcard;
-    private final ResolvedRoute[] anyHost;
+    private final Map<String, PathPrefixes> wildcard;
+    private final PathPrefixes anyHost;
 
-    private RoutingTable(Configuration configuration, Map<String, ResolvedRoute[]> exact,
-                         Map<String, ResolvedRoute[]> wildcard, ResolvedRoute[] anyHost) {
+    private RoutingTable(Configuration configuration, Map<String, PathPrefixes> exact,
+                         Map<String, PathPrefixes> wildcard, PathPrefixes anyHost) {
         this.configuration = configuration;
         this.exact = exact;
         this.wildcard = wildcard;
@@ -70,19 +70,16 @@ public final class RoutingTable {
         return new RoutingTable(configuration, sorted(exact), sorted(wildcard), sorted(anyHost));
     }
 
-    private static Map<String, ResolvedRoute[]> sorted(Map<String, List<ResolvedRoute>> byHost) {
-        Map<String, ResolvedRoute[]> result = new HashMap<>(Math.max(16, byHost.size() * 2));
+    private static Map<String, PathPrefixes> sorted(Map<String, List<ResolvedRoute>> byHost) {
+        Map<String, PathPrefixes> result = new HashMap<>(Math.max(16, byHost.size() * 2));
         byHost.forEach((host, routes) -> result.put(host, sorted(routes)));
         return Map.copyOf(result);
     }
 
-    private static ResolvedRoute[] sorted(List<ResolvedRoute> routes) {
-        if (routes.isEmpty()) {
-            return NONE;
-        }
+    private static PathPrefixes sorted(List<ResolvedRoute> routes) {
         ResolvedRoute[] array = routes.toArray(NONE);
         java.util.Arrays.sort(array, MOST_SPECIFIC_FIRST);
-        return array;
+        return PathPrefixes.of(array);
     }
 
     public Configuration configuration() {
@@ -121,15 +118,8 @@ public final class RoutingTable {
         return found != null ? found : RoutingDecision.NoRoute.INSTANCE;
     }
 
-    private static ResolvedRoute firstMatch(ResolvedRoute[] candidates, String rawPath) {
-        if (candidates != null) {
-            for (ResolvedRoute candidate : candidates) {
-                if (candidate.matchesPath(rawPath)) {
-                    return candidate;
-                }
-            }
-        }
-        return null;
+    private static ResolvedRoute firstMatch(PathPrefixes candidates, String rawPath) {
+        return candidates == null ? null : candidates.longestMatch(rawPath);
     }
 
     /** Lower-case host without port or trailing dot; empty when the client sent none. */
