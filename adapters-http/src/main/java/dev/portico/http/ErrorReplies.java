@@ -1,0 +1,48 @@
+package dev.portico.http;
+
+import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The responses Portico writes itself: one short line of text/plain naming the status and, for upstream
+ * failures, the upstream by name. Never a stack trace or an address.
+ */
+final class ErrorReplies {
+    private static final byte[] NO_ROUTE = "404 Not Found: no route matches this host and path\n"
+            .getBytes(StandardCharsets.US_ASCII);
+
+    private static final Header TEXT_PLAIN = HeaderValues.createCached(HeaderNames.CONTENT_TYPE,
+            "text/plain; charset=UTF-8");
+
+    private ErrorReplies() {
+    }
+
+    static void noRoute(ServerRequest request, ServerResponse response) {
+        send(request, response, Status.NOT_FOUND_404, NO_ROUTE);
+    }
+
+    static void upstreamFailed(ServerRequest request, ServerResponse response, String upstream, UpstreamFailure failure) {
+        Status status = Status.create(failure.status());
+        String text = failure.status() + " " + failure.reason() + ": upstream '" + upstream + "' "
+                + failure.description() + "\n";
+        send(request, response, status, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(ServerRequest request, ServerResponse response, Status status, byte[] body) {
+        response.status(status);
+        response.header(TEXT_PLAIN);
+        response.header(HeaderRules.SERVER);
+        if (!request.content().consumed()) {
+            // Helidon would otherwise read (and discard) the rest of the request body before the next request,
+            // however large; closing is cheaper, and a client waiting for "100 Continue" never sends it
+            response.header(HeaderValues.CONNECTION_CLOSE);
+        }
+        response.send(body);
+    }
+}

@@ -1,0 +1,25 @@
+package dev.portico.http;
+
+import dev.portico.domain.model.ResolvedRoute;
+import dev.portico.domain.model.Target;
+
+/**
+ * Hears how each forwarded request ended, keeping the upstream's faults apart from the client's: the seam for
+ * passive health checks and metrics. Called on the request's thread; implementations must not block.
+ */
+interface ExchangeObserver {
+    ExchangeObserver NONE = new ExchangeObserver() {
+    };
+
+    /** The upstream's response was relayed in full; {@code status} is the upstream's. */
+    default void forwarded(ResolvedRoute route, Target target, int status) {
+    }
+
+    /** The upstream failed; a response started before {@link UpstreamFailure#ABORTED_RESPONSE} was cut off. */
+    default void upstreamFailed(ResolvedRoute route, Target target, UpstreamFailure failure) {
+    }
+
+    /** The client went away (mid-upload or mid-download); not the upstream's fault. */
+    default void clientAborted(ResolvedRoute route, Target target) {
+    }
+}

@@ -1,0 +1,144 @@
+package dev.portico.http;
+
+import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Headers;
+import io.helidon.http.WritableHeaders;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * Which headers cross the proxy, in each direction, and the ones Portico writes itself. Hop-by-hop headers
+ * (RFC 9110, 7.6.1) describe one connection, so they are dropped both ways together with every header the
+ * Connection header names; the webclient and the webserver write their own framing and connection headers.
+ */
+final class HeaderRules {
+    static final Header SERVER = HeaderValues.createCached(HeaderNames.SERVER, "portico");
+    static final String VIA = "1.1 portico";
+
+    /** Lower-case names; Transfer-Encoding is among them, and each side re-frames the body itself. */
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authorization",
+            "proxy-authenticate", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
+
+    private static final Set<String> SET_BY_PORTICO_UPSTREAM = Set.of(
+            "host",
+            // Portico answers Expect: 100-continue itself, when the handler starts reading the body
+            "expect",
+            "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "via",
+            // set by Helidon from a client certificate; internal to this listener
+            "x-helidon-cn");
+
+    private static final Set<String> SET_BY_PORTICO_CLIENT = Set.of("server", "via", "location");
+
+    private HeaderRules() {
+    }
+
+    /**
+     * What the upstream is told about the original request.
+     *
+     * @param upstreamHost the Host the upstream sees: its own authority, or the client's Host when preserved
+     * @param clientAddress the client's IP address as X-Forwarded-For writes it
+     * @param trustedClient whether the client is a trusted proxy whose X-Forwarded-* headers are kept
+     * @param scheme        http or https, as the client reached Portico
+     * @param clientHost    the Host header the client sent
+     */
+    record Forwarding(String upstreamHost, String clientAddress, boolean trustedClient, String scheme,
+                      String clientHost) {
+    }
+
+    /** Copies the client's end-to-end headers to the upstream request and adds Host, X-Forwarded-* and Via. */
+    static void toUpstream(Headers client, WritableHeaders<?> upstream, Forwarding forwarding) {
+        List<String> connectionNamed = connectionTokens(client);
+        for (Header header : client) {
+            String name = header.headerName().lowerCase();
+            if (!HOP_BY_HOP.contains(name) && !SET_BY_PORTICO_UPSTREAM.contains(name)
+                    && !connectionNamed.contains(name)) {
+                upstream.set(header);
+            }
+        }
+        upstream.set(HeaderValues.create(HeaderNames.HOST, forwarding.upstreamHost()));
+
+        String forwardedFor = forwarding.clientAddress();
+        String proto = forwarding.scheme();
+        String host = forwarding.clientHost();
+        if (forwarding.trustedClient()) {
+            String theirs = joined(client, HeaderNames.X_FORWARDED_FOR);
+            if (theirs != null) {
+                forwardedFor = theirs + ", " + forwarding.clientAddress();
+            }
+            proto = firstOr(client, HeaderNames.X_FORWARDED_PROTO, proto);
+            host = firstOr(client, HeaderNames.X_FORWARDED_HOST, host);
+        }
+        upstream.set(HeaderValues.create(HeaderNames.X_FORWARDED_FOR, forwardedFor));
+        upstream.set(HeaderValues.create(HeaderNames.X_FORWARDED_PROTO, proto));
+        if (host != null) {
+            upstream.set(HeaderValues.create(HeaderNames.X_FORWARDED_HOST, host));
+        }
+        upstream.set(via(client));
+    }
+
+    /**
+     * Copies the upstream's end-to-end response headers to the client, repeated ones as repeated lines, replaces
+     * Server with Portico's (as nginx does), appends to Via and passes Location through {@code rewriteLocation}.
+     */
+    static void toClient(Headers upstream, WritableHeaders<?> client, UnaryOperator<String> rewriteLocation) {
+        List<String> connectionNamed = connectionTokens(upstream);
+        for (Header header : upstream) {
+            String name = header.headerName().lowerCase();
+            if (!HOP_BY_HOP.contains(name) && !SET_BY_PORTICO_CLIENT.contains(name)
+                    && !connectionNamed.contains(name)) {
+                client.set(header);
+            }
+        }
+        client.set(SERVER);
+        client.set(via(upstream));
+        if (upstream.contains(HeaderNames.LOCATION)) {
+            client.set(HeaderValues.create(HeaderNames.LOCATION,
+                    rewriteLocation.apply(upstream.get(HeaderNames.LOCATION).get())));
+        }
+    }
+
+    private static Header via(Headers received) {
+        String earlier = joined(received, HeaderNames.VIA);
+        return HeaderValues.create(HeaderNames.VIA, earlier == null ? VIA : earlier + ", " + VIA);
+    }
+
+    /** Lower-case header names listed in Connection; almost always none, so no collection is built for them. */
+    private static List<String> connectionTokens(Headers headers) {
+        if (!headers.contains(HeaderNames.CONNECTION)) {
+            return List.of();
+        }
+        List<String> tokens = null;
+        for (String value : headers.get(HeaderNames.CONNECTION).allValues()) {
+            for (String token : value.split(",")) {
+                String name = token.strip().toLowerCase(Locale.ROOT);
+                if (!name.isEmpty() && !name.equals("close") && !name.equals("keep-alive")) {
+                    if (tokens == null) {
+                        tokens = new ArrayList<>(2);
+                    }
+                    tokens.add(name);
+                }
+            }
+        }
+        return tokens == null ? List.of() : tokens;
+    }
+
+    /** All values of a header joined as one list value, or null when absent. */
+    private static String joined(Headers headers, HeaderName name) {
+        if (!headers.contains(name)) {
+            return null;
+        }
+        List<String> values = headers.get(name).allValues();
+        return values.size() == 1 ? values.getFirst() : String.join(", ", values);
+    }
+
+    private static String firstOr(Headers headers, HeaderName name, String fallback) {
+        return headers.contains(name) ? headers.get(name).get() : fallback;
+    }
+}

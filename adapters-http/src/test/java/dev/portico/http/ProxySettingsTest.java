@@ -1,0 +1,106 @@
+package dev.portico.http;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.InetAddress;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ProxySettingsTest {
+
+    @Test
+    void defaultsTrustNobodyAndWaitFiveSecondsForAConnection() {
+        ProxySettings defaults = ProxySettings.defaults();
+
+        assertThat(defaults.trustedProxies().isEmpty()).isTrue();
+        assertThat(defaults.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(defaults.upstreamIdleTimeout()).isPositive();
+    }
+
+    @Test
+    void readsAddressesAndRangesOfBothFamiliesInCanonicalForm() {
+        ProxySettings settings = ProxySettings.fromTrustedProxies(
+                " 10.0.0.0/8, 127.0.0.1,::1 , 2001:DB8:0:0::/32, 192.168.1.77/24, ::ffff:172.16.0.0/108");
+
+        assertThat(settings.trustedProxies().ranges()).containsExactly("10.0.0.0/8", "127.0.0.1/32", "::1/128",
+                "2001:db8::/32", "192.168.1.0/24", "172.16.0.0/12");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "10.0.0.0/8, 10.255.3.4, true",
+            "10.0.0.0/8, 11.0.0.1, false",
+            "192.168.1.0/25, 192.168.1.127, true",
+            "192.168.1.0/25, 192.168.1.128, false",
+            "127.0.0.1, 127.0.0.1, true",
+            "127.0.0.1, 127.0.0.2, false",
+            "::1, ::1, true",
+            "::1, 127.0.0.1, false",
+            "2001:db8::/32, 2001:db8:ffff::1, true",
+            "2001:db8::/32, 2001:db9::1, false",
+            "0.0.0.0/0, 203.0.113.9, true",
+            "10.0.0.0/8, ::ffff:10.1.2.3, true"})
+    void tellsWhetherAClientAddressIsTrusted(String ranges, String client, boolean trusted) throws Exception {
+        ProxySettings.TrustedProxies proxies = ProxySettings.TrustedProxies.parse(ranges);
+
+        assertThat(proxies.contains(InetAddress.getByAddress(IpLiteral.parse(client)))).isEqualTo(trusted);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"localhost", "proxy.internal", "256.0.0.1", "10.0.0", "10.0.0.01", "1.2.3.4.5",
+            "::1::2", "2001:db8::g", "1:2:3:4:5:6:7:8:9", "10.0.0.0/33", "::1/129", "10.0.0.0/", "10.0.0.0/-1",
+            "fe80::1%eth0", "[::1]"})
+    void rejectsAnEntryThatIsNotAnAddressLiteralOrRangeNamingIt(String entry) {
+        assertThatThrownBy(() -> ProxySettings.fromTrustedProxies("10.0.0.0/8, " + entry))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'" + entry + "'");
+    }
+
+    @Test
+    void refusesHostNamesWithoutLookingThemUp() {
+        // a name that resolves (localhost) is refused like one that would not: no DNS decides trust
+        assertThatThrownBy(() -> ProxySettings.TrustedProxies.parse("localhost"))
+                .hasMessage("trusted proxies: 'localhost' is not an IP address or CIDR range; use literals such as"
+                        + " 10.0.0.0/8, 127.0.0.1 or ::1 (host names are not accepted)");
+    }
+
+    @Test
+    void refusesAnEmptyEntry() {
+        assertThatThrownBy(() -> ProxySettings.TrustedProxies.parse("10.0.0.1,,::1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty entry");
+    }
+
+    @Test
+    void readsABlankListAsNoTrustedProxies() {
+        assertThat(ProxySettings.fromTrustedProxies("  ").trustedProxies()).isEqualTo(ProxySettings.TrustedProxies.none());
+        assertThat(ProxySettings.fromTrustedProxies(null).trustedProxies().isEmpty()).isTrue();
+    }
+
+    @Test
+    void refusesTimeoutsThatAreNotPositive() {
+        assertThatThrownBy(() -> ProxySettings.defaults().withConnectTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("connectTimeout");
+        assertThatThrownBy(() -> ProxySettings.defaults().withUpstreamIdleTimeout(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("upstreamIdleTimeout");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "::1, ::1",
+            "0:0:0:0:0:0:0:0, ::",
+            "2001:0db8:0000:0000:0000:0000:0000:0001, 2001:db8::1",
+            "1:0:0:1:0:0:0:1, 1:0:0:1::1",
+            "1:0:0:2:0:0:3:4, 1::2:0:0:3:4",
+            "1:0:2:3:4:5:6:7, 1:0:2:3:4:5:6:7",
+            "fe80::, fe80::",
+            "::ffff:192.0.2.1, 192.0.2.1",
+            "192.0.2.1, 192.0.2.1"})
+    void writesClientAddressesInTheirShortestStandardForm(String literal, String written) throws Exception {
+        assertThat(IpLiteral.format(InetAddress.getByAddress(IpLiteral.parse(literal)))).isEqualTo(written);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.portico.http;
+
+import io.helidon.common.tls.Tls;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import static dev.portico.http.ProxyServer.everythingTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Behind a TLS listener, the client's scheme is https: in X-Forwarded-Proto and in rewritten Locations. */
+class TlsListenerTest {
+    private static final char[] PASSWORD = "portico-test".toCharArray();
+
+    @TempDir
+    static Path directory;
+
+    private static RawUpstream upstream;
+    private static ProxyServer proxy;
+    private static HttpClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        KeyStore keys = selfSignedKeyStore(directory.resolve("listener.p12"));
+        PrivateKey key = (PrivateKey) keys.getKey("portico", PASSWORD);
+        X509Certificate certificate = (X509Certificate) keys.getCertificate("portico");
+
+        upstream = RawUpstream.start((request, conversation) -> conversation.send(302, "",
+                "Location: http://127.0.0.1:" + conversation.localPort() + "/signed-in",
+                "X-Seen-Proto: " + request.header("X-Forwarded-Proto")));
+        proxy = ProxyServer.start(everythingTo(upstream.url()), ProxySettings.defaults(), listener -> listener.tls(
+                Tls.builder().privateKey(key).privateKeyCertChain(List.of(certificate)).build()));
+
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(keys);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        client = HttpClient.newBuilder().sslContext(tls).build();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        proxy.close();
+        upstream.close();
+    }
+
+    @Test
+    void tellsTheUpstreamTheClientUsedHttpsAndRewritesLocationsToHttps() throws Exception {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                URI.create("https://127.0.0.1:" + proxy.port() + "/sign-in")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(302);
+        assertThat(response.headers().firstValue("X-Seen-Proto")).hasValue("https");
+        assertThat(response.headers().firstValue("Location")).hasValue("https://127.0.0.1:" + proxy.port()
+                + "/signed-in");
+    }
+
+    /** A key pair and self-signed certificate for 127.0.0.1, made by the JDK's keytool. */
+    private static KeyStore selfSignedKeyStore(Path file) throws Exception {
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "portico",
+                "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", file.toString(), "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(file)) {
+            keys.load(in, PASSWORD);
+        }
+        return keys;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.portico.app;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.LogManager;
+
+/** The command line: {@code portico serve} (the default) or {@code portico help}. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        configureLogging();
+        String command = args.length == 0 ? "serve" : args[0];
+        switch (command) {
+            case "serve" -> serve();
+            case "help", "-h", "--help" -> usage(System.out);
+            default -> {
+                System.err.println("portico: unknown command '" + command + "'");
+                usage(System.err);
+                System.exit(2);
+            }
+        }
+    }
+
+    /** Runs until the process is told to stop; exits non-zero with a readable reason when it cannot start. */
+    private static void serve() {
+        Settings settings;
+        try {
+            settings = Settings.fromEnvironment(System.getenv());
+        } catch (Settings.InvalidSettings e) {
+            System.err.println("portico: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Portico portico;
+        try {
+            portico = Portico.start(settings);
+        } catch (RuntimeException e) {
+            System.err.println("portico: could not start: " + describe(e));
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            portico.close();
+            stopped.countDown();
+        }, "portico-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Portico's own logging defaults, unless the operator named a configuration of their own. */
+    private static void configureLogging() {
+        if (System.getProperty("java.util.logging.config.file") != null
+                || System.getProperty("java.util.logging.config.class") != null) {
+            return;
+        }
+        try (InputStream in = Main.class.getResourceAsStream("/portico-logging.properties")) {
+            if (in != null) {
+                LogManager.getLogManager().readConfiguration(in);
+            }
+        } catch (IOException e) {
+            System.err.println("portico: could not read the default logging configuration: " + e.getMessage());
+        }
+    }
+
+    private static String describe(Throwable e) {
+        StringBuilder message = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause.getMessage() != null && !message.toString().contains(cause.getMessage())) {
+                message.append(": ").append(cause.getMessage());
+            }
+        }
+        return message.toString();
+    }
+
+    private static void usage(PrintStream out) {
+        out.println("""
+                usage: portico [serve|help]
+                  serve   run the proxy and the admin API (the default)
+                configuration (environment):
+                  PORTICO_DATA_DIR        data directory: embedded database, admin-token file (./data)
+                  PORTICO_HTTP_HOST/PORT  proxy listener (0.0.0.0:8080; port 0 picks a free port)
+                  PORTICO_ADMIN_HOST/PORT admin API listener (127.0.0.1:9090)
+                  PORTICO_ADMIN_TOKEN     admin bearer token (else one is generated into <data dir>/admin-token)
+                  PORTICO_TRUSTED_PROXIES addresses/CIDRs whose X-Forwarded-* headers are kept
+                  PORTICO_DATABASE_URL    JDBC URL of a shared PostgreSQL (else embedded H2), with
+                                          PORTICO_DATABASE_USER and PORTICO_DATABASE_PASSWORD
+                see README.md for the rest""");
+    }
+}

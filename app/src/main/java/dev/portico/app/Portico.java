@@ -1,0 +1,170 @@
+package dev.portico.app;
+
+import dev.portico.admin.AdminApi;
+import dev.portico.domain.service.AdminTokens;
+import dev.portico.domain.service.AdminTokens.InitialToken;
+import dev.portico.domain.service.ConfigurationService;
+import dev.portico.domain.service.Routing;
+import dev.portico.http.Proxy;
+import dev.portico.http.ProxySettings;
+import dev.portico.persistence.Database;
+import dev.portico.persistence.DatabaseSettings;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+
+/** The composition root: every part of Portico is created and connected here, with plain {@code new}. */
+public final class Portico implements AutoCloseable {
+    static final String ADMIN_SOCKET = "admin";
+    private static final long ADMIN_MAX_PAYLOAD = 2L * 1024 * 1024;
+    private static final System.Logger LOG = System.getLogger(Portico.class.getName());
+
+    private final Database database;
+    private final Proxy proxy;
+    private final WebServer server;
+    private final Thread poller;
+
+    private Portico(Database database, Proxy proxy, WebServer server, Thread poller) {
+        this.database = database;
+        this.proxy = proxy;
+        this.server = server;
+        this.poller = poller;
+    }
+
+    /** Opens the store, makes sure an admin token exists, and starts both listeners. */
+    public static Portico start(Settings settings) {
+        createDataDir(settings.dataDir());
+        DatabaseSettings databaseSettings = settings.databaseUrl()
+                .map(url -> new DatabaseSettings(url, settings.databaseUser(), settings.databasePassword()))
+                .orElseGet(() -> DatabaseSettings.h2File(settings.dataDir()));
+        Database database = Database.open(databaseSettings);
+        Proxy proxy = null;
+        try {
+            Routing routing = new Routing(database.configStore());
+            routing.refresh();
+            ConfigurationService configuration = new ConfigurationService(database.configStore(), routing);
+            AdminTokens tokens = new AdminTokens(database.tokenStore(), Clock.systemUTC());
+            announce(tokens.bootstrap(settings.adminToken()), settings.dataDir());
+
+            proxy = Proxy.create(routing, ProxySettings.fromTrustedProxies(settings.trustedProxies()));
+            AdminApi admin = AdminApi.create(configuration, configuration, tokens);
+            WebServerConfig.Builder builder = WebServer.builder()
+                    .shutdownHook(false)
+                    .host(settings.httpHost())
+                    .port(settings.httpPort())
+                    .routing(proxy::register)
+                    .putSocket(ADMIN_SOCKET, socket -> socket.host(settings.adminHost()).port(settings.adminPort())
+                            // An upper bound even before authentication: nobody streams gigabytes into the admin API.
+                            .maxPayloadSize(ADMIN_MAX_PAYLOAD))
+                    .routing(ADMIN_SOCKET, admin::register);
+            proxy.configure(builder);
+            WebServer server = builder.build().start();
+
+            Thread poller = Thread.ofVirtual().name("portico-config-poller")
+                    .start(() -> pollForChanges(routing, tokens, settings));
+            LOG.log(Level.INFO, "Portico is serving: proxy on http://{0}:{1,number,#}, admin API on http://{2}:{3,number,#},"
+                            + " configuration revision {4,number,#} ({5} routes, {6} upstreams)",
+                    settings.httpHost(), server.port(), settings.adminHost(), server.port(ADMIN_SOCKET),
+                    routing.current().revision(), routing.current().configuration().routes().size(),
+                    routing.current().configuration().upstreams().size());
+            return new Portico(database, proxy, server, poller);
+        } catch (RuntimeException e) {
+            if (proxy != null) {
+                proxy.close();
+            }
+            database.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Picks up changes other nodes made to a shared database (and token changes). A node's own changes are live
+     * before its admin API answers; this only bounds how stale the others can be.
+     */
+    private static void pollForChanges(Routing routing, AdminTokens tokens, Settings settings) {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(settings.pollInterval());
+                if (routing.refreshIfChanged()) {
+                    LOG.log(Level.INFO, "Loaded configuration revision {0,number,#} changed by another node",
+                            routing.current().revision());
+                }
+                tokens.reload();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Could not poll the database for changes; serving the last loaded"
+                        + " configuration (revision " + routing.current().revision() + ")", e);
+            }
+        }
+    }
+
+    private static void announce(InitialToken initial, Path dataDir) {
+        Path file = dataDir.resolve("admin-token");
+        try {
+            switch (initial) {
+                case InitialToken.Generated generated -> {
+                    Files.deleteIfExists(file);
+                    writeOwnerOnly(file, generated.secret() + "\n");
+                    LOG.log(Level.INFO, "Generated the admin API token and wrote it to {0} (readable by its owner only)."
+                            + " Use it as: Authorization: Bearer $(cat {0})", file);
+                }
+                case InitialToken.FromConfiguration ignored -> {
+                    // A token file from an earlier start would no longer work: do not leave it to mislead.
+                    if (Files.deleteIfExists(file)) {
+                        LOG.log(Level.INFO, "Removed {0}: the admin token now comes from PORTICO_ADMIN_TOKEN", file);
+                    }
+                    LOG.log(Level.INFO, "Admin API token set from PORTICO_ADMIN_TOKEN");
+                }
+                case InitialToken.AlreadyStored ignored -> LOG.log(Level.INFO, "Admin API tokens already stored{0}",
+                        Files.exists(file) ? "; the first one is in " + file : "");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the admin token to " + file, e);
+        }
+    }
+
+    private static void writeOwnerOnly(Path file, String content) throws IOException {
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(file);
+        }
+        Files.writeString(file, content, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    private static void createDataDir(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create the data directory " + dataDir
+                    + " (set PORTICO_DATA_DIR to a writable directory)", e);
+        }
+    }
+
+    public int httpPort() {
+        return server.port();
+    }
+
+    public int adminPort() {
+        return server.port(ADMIN_SOCKET);
+    }
+
+    /** Stops accepting, lets in-flight requests finish (Helidon's grace period), then closes the store. */
+    @Override
+    public void close() {
+        poller.interrupt();
+        server.stop();
+        proxy.close();
+        database.close();
+    }
+}

@@ -1,0 +1,122 @@
+package dev.portico.app;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Portico's configuration, read from environment variables with sensible defaults. Every bad value is reported
+ * at once, naming the variable, before anything starts.
+ *
+ * @param databaseUrl   a JDBC URL; empty means the embedded H2 file database under {@code dataDir}
+ * @param adminInsecure allow the admin API on a non-loopback address without TLS
+ */
+public record Settings(Path dataDir,
+                       String httpHost, int httpPort,
+                       String adminHost, int adminPort, boolean adminInsecure,
+                       Optional<String> adminToken,
+                       String trustedProxies,
+                       Optional<String> databaseUrl, String databaseUser, String databasePassword,
+                       Duration pollInterval) {
+
+    /** Thrown when the environment holds values Portico cannot use; the message lists each of them. */
+    public static final class InvalidSettings extends RuntimeException {
+        InvalidSettings(List<String> problems) {
+            super("invalid configuration:\n  - " + String.join("\n  - ", problems));
+        }
+    }
+
+    @Override
+    public String toString() {
+        // Never print the token or the database password.
+        return "Settings[dataDir=" + dataDir + ", http=" + httpHost + ":" + httpPort + ", admin=" + adminHost + ":"
+                + adminPort + ", database=" + databaseUrl.orElse("embedded H2") + "]";
+    }
+
+    public static Settings fromEnvironment(Map<String, String> env) {
+        List<String> problems = new ArrayList<>();
+        Path dataDir = Path.of(env.getOrDefault("PORTICO_DATA_DIR", "data")).toAbsolutePath().normalize();
+        String httpHost = env.getOrDefault("PORTICO_HTTP_HOST", "0.0.0.0");
+        int httpPort = port(env, "PORTICO_HTTP_PORT", 8080, problems);
+        String adminHost = env.getOrDefault("PORTICO_ADMIN_HOST", "127.0.0.1");
+        int adminPort = port(env, "PORTICO_ADMIN_PORT", 9090, problems);
+        boolean adminInsecure = bool(env, "PORTICO_ADMIN_INSECURE", problems);
+        if (!adminInsecure && !isLoopback(adminHost)) {
+            problems.add("PORTICO_ADMIN_HOST=" + adminHost + " is not a loopback address: the admin API would carry its"
+                    + " bearer token in clear over the network. Keep it on 127.0.0.1 (and reach it through SSH or a"
+                    + " TLS-terminating proxy), or set PORTICO_ADMIN_INSECURE=true to accept the risk.");
+        }
+        Optional<String> token = Optional.ofNullable(env.get("PORTICO_ADMIN_TOKEN")).map(String::strip).filter(t -> !t.isEmpty());
+        if (token.isPresent() && token.get().length() < 16) {
+            problems.add("PORTICO_ADMIN_TOKEN must be at least 16 characters long (use a random secret, e.g."
+                    + " `openssl rand -hex 32`)");
+        }
+        Optional<String> databaseUrl = Optional.ofNullable(env.get("PORTICO_DATABASE_URL")).filter(u -> !u.isBlank());
+        if (databaseUrl.isPresent() && !databaseUrl.get().startsWith("jdbc:")) {
+            problems.add("PORTICO_DATABASE_URL must be a JDBC URL such as jdbc:postgresql://db:5432/portico, got '"
+                    + databaseUrl.get() + "'");
+        }
+        long pollMs = number(env, "PORTICO_POLL_INTERVAL_MS", 1000, 50, 3_600_000, problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidSettings(problems);
+        }
+        return new Settings(dataDir, httpHost, httpPort, adminHost, adminPort, adminInsecure, token,
+                env.getOrDefault("PORTICO_TRUSTED_PROXIES", ""),
+                databaseUrl, env.getOrDefault("PORTICO_DATABASE_USER", ""),
+                env.getOrDefault("PORTICO_DATABASE_PASSWORD", ""), Duration.ofMillis(pollMs));
+    }
+
+    private static int port(Map<String, String> env, String name, int fallback, List<String> problems) {
+        return (int) number(env, name, fallback, 0, 65535, problems);
+    }
+
+    private static long number(Map<String, String> env, String name, long fallback, long min, long max,
+                               List<String> problems) {
+        String raw = env.get(name);
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        try {
+            long value = Long.parseLong(raw.strip());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        problems.add(name + " must be a whole number from " + min + " to " + max + ", got '" + raw + "'");
+        return fallback;
+    }
+
+    private static boolean bool(Map<String, String> env, String name, List<String> problems) {
+        String raw = env.getOrDefault(name, "false").strip();
+        if (raw.equalsIgnoreCase("true") || raw.equals("1")) {
+            return true;
+        }
+        if (raw.isEmpty() || raw.equalsIgnoreCase("false") || raw.equals("0")) {
+            return false;
+        }
+        problems.add(name + " must be true or false, got '" + raw + "'");
+        return false;
+    }
+
+    private static boolean isLoopback(String host) {
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        // Only literals are judged, so that no DNS lookup happens here; a name other than localhost is not loopback.
+        if (!host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?")) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(host.replace("[", "").replace("]", "")).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.portico.app;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Portico as its own operating-system process, started the way the launcher starts it, to be killed for real. */
+final class PorticoProcess implements AutoCloseable {
+    private static final Pattern SERVING = Pattern.compile(
+            "proxy on http://[^:]+:(\\d+), admin API on http://[^:]+:(\\d+)");
+
+    private final Process process;
+    private final List<String> output = new CopyOnWriteArrayList<>();
+    private final int httpPort;
+    private final int adminPort;
+
+    private PorticoProcess(Path dataDir, String token, String maxHeap) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx" + maxHeap, "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "serve").redirectErrorStream(true);
+        builder.environment().putAll(Map.of(
+                "PORTICO_DATA_DIR", dataDir.toString(),
+                "PORTICO_HTTP_HOST", "127.0.0.1",
+                "PORTICO_HTTP_PORT", "0",
+                "PORTICO_ADMIN_PORT", "0",
+                "PORTICO_ADMIN_TOKEN", token));
+        process = builder.start();
+        CompletableFuture<Matcher> serving = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader lines = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                    output.add(line);
+                    Matcher m = SERVING.matcher(line);
+                    if (m.find()) {
+                        serving.complete(m);
+                    }
+                }
+                serving.completeExceptionally(new IllegalStateException("Portico exited: " + String.join("\n", output)));
+            } catch (IOException e) {
+                serving.completeExceptionally(e);
+            }
+        });
+        Matcher ports = serving.get(60, TimeUnit.SECONDS);
+        httpPort = Integer.parseInt(ports.group(1));
+        adminPort = Integer.parseInt(ports.group(2));
+    }
+
+    static PorticoProcess start(Path dataDir, String token, String maxHeap) throws Exception {
+        return new PorticoProcess(dataDir, token, maxHeap);
+    }
+
+    int httpPort() {
+        return httpPort;
+    }
+
+    int adminPort() {
+        return adminPort;
+    }
+
+    List<String> output() {
+        return output;
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, as a crash or the OOM killer would do it. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(Duration.ofSeconds(20).toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}

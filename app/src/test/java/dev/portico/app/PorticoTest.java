@@ -1,0 +1,158 @@
+package dev.portico.app;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Portico wired as main wires it, in this JVM: the operator's first minutes, through real sockets. */
+class PorticoTest {
+    private static final String TOKEN = "test-token-0123456789";
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dataDir;
+    private TestUpstream upstream;
+    private Portico portico;
+
+    @BeforeEach
+    void startUpstream() throws Exception {
+        upstream = new TestUpstream("app");
+    }
+
+    @AfterEach
+    void stopAll() {
+        if (portico != null) {
+            portico.close();
+        }
+        upstream.close();
+    }
+
+    private Portico start(Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>(Map.of(
+                "PORTICO_DATA_DIR", dataDir.toString(),
+                "PORTICO_HTTP_HOST", "127.0.0.1",
+                "PORTICO_HTTP_PORT", "0",
+                "PORTICO_ADMIN_PORT", "0"));
+        env.putAll(extra);
+        portico = Portico.start(Settings.fromEnvironment(env));
+        return portico;
+    }
+
+    private HttpResponse<String> proxied(String host, String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + portico.httpPort() + path))
+                .header("Host", host).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void routeAddedThroughTheAdminApiServesTheNextRequestAndDeletingItMakesThe404() throws Exception {
+        start(Map.of("PORTICO_ADMIN_TOKEN", TOKEN));
+        AdminClient admin = AdminClient.of(portico.adminPort(), TOKEN);
+
+        assertThat(proxied("example.com", "/api/users").statusCode()).isEqualTo(404);
+        assertThat(admin.put("/v1/upstreams/app", "{\"targets\":[{\"url\":\"" + upstream.url() + "\"}]}")
+                .statusCode()).isEqualTo(201);
+        assertThat(admin.put("/v1/routes/api", "{\"hosts\":[\"example.com\"],\"pathPrefix\":\"/api/\","
+                + "\"upstream\":\"app\",\"stripPrefix\":true}").statusCode()).isEqualTo(201);
+
+        HttpResponse<String> response = proxied("example.com", "/api/users?page=2");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("app GET /users?page=2 host=" + upstream.url().substring(7));
+        assertThat(proxied("other.example", "/api/users").statusCode()).isEqualTo(404);
+
+        assertThat(admin.delete("/v1/routes/api").statusCode()).isEqualTo(204);
+        assertThat(proxied("example.com", "/api/users").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theAdminApiRefusesRequestsWithoutTheToken() throws Exception {
+        start(Map.of("PORTICO_ADMIN_TOKEN", TOKEN));
+        assertThat(AdminClient.of(portico.adminPort(), "wrong-token").get("/v1/routes").statusCode()).isEqualTo(401);
+        HttpResponse<String> anonymous = client.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + portico.adminPort() + "/v1/routes")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+    }
+
+    @Test
+    void withoutAConfiguredTokenOneIsGeneratedIntoAnOwnerOnlyFileAndWorks() throws Exception {
+        start(Map.of());
+        Path tokenFile = dataDir.resolve("admin-token");
+        assertThat(Files.getPosixFilePermissions(tokenFile))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        String generated = Files.readString(tokenFile).strip();
+        assertThat(generated).hasSizeGreaterThan(40);
+        assertThat(AdminClient.of(portico.adminPort(), generated).get("/v1/routes").statusCode()).isEqualTo(200);
+
+        // A restart keeps the stored token and does not rewrite the file.
+        portico.close();
+        start(Map.of());
+        assertThat(Files.readString(tokenFile).strip()).isEqualTo(generated);
+        assertThat(AdminClient.of(portico.adminPort(), generated).get("/v1/routes").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void routesAndUpstreamsSurviveARestart() throws Exception {
+        start(Map.of("PORTICO_ADMIN_TOKEN", TOKEN));
+        AdminClient admin = AdminClient.of(portico.adminPort(), TOKEN);
+        admin.put("/v1/upstreams/app", "{\"targets\":[{\"url\":\"" + upstream.url() + "\"}]}");
+        admin.put("/v1/routes/all", "{\"upstream\":\"app\"}");
+        portico.close();
+
+        start(Map.of("PORTICO_ADMIN_TOKEN", TOKEN));
+        assertThat(proxied("anything.test", "/x").body()).startsWith("app GET /x");
+        assertThat(AdminClient.of(portico.adminPort(), TOKEN).get("/v1/routes/all").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void anUnreachableUpstreamGivesA502AndPorticoKeepsServing() throws Exception {
+        start(Map.of("PORTICO_ADMIN_TOKEN", TOKEN));
+        AdminClient admin = AdminClient.of(portico.adminPort(), TOKEN);
+        String deadUrl = upstream.url();
+        upstream.close();
+        admin.put("/v1/upstreams/dead", "{\"targets\":[{\"url\":\"" + deadUrl + "\"}]}");
+        admin.put("/v1/routes/dead", "{\"upstream\":\"dead\"}");
+        HttpResponse<String> response = proxied("example.com", "/");
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(response.body()).doesNotContain("Exception").doesNotContain("at dev.portico");
+        upstream = new TestUpstream("app");
+    }
+
+    @Test
+    void badSettingsAreAllReportedByName() {
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of(
+                "PORTICO_HTTP_PORT", "http",
+                "PORTICO_ADMIN_PORT", "70000",
+                "PORTICO_ADMIN_HOST", "0.0.0.0",
+                "PORTICO_ADMIN_TOKEN", "short")))
+                .isInstanceOf(Settings.InvalidSettings.class)
+                .hasMessageContaining("PORTICO_HTTP_PORT")
+                .hasMessageContaining("PORTICO_ADMIN_PORT")
+                .hasMessageContaining("PORTICO_ADMIN_HOST")
+                .hasMessageContaining("PORTICO_ADMIN_TOKEN");
+    }
+
+    @Test
+    void aNonLoopbackAdminListenerNeedsTheExplicitInsecureFlag() {
+        Settings settings = Settings.fromEnvironment(Map.of("PORTICO_ADMIN_HOST", "0.0.0.0",
+                "PORTICO_ADMIN_INSECURE", "true"));
+        assertThat(settings.adminHost()).isEqualTo("0.0.0.0");
+        assertThat(Set.of("127.0.0.1", "localhost", "::1")).allSatisfy(host ->
+                assertThat(Settings.fromEnvironment(Map.of("PORTICO_ADMIN_HOST", host)).adminHost()).isEqualTo(host));
+    }
+}
