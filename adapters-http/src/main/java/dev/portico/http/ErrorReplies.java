@@ -17,6 +17,9 @@ final class ErrorReplies {
     private static final byte[] NO_ROUTE = "404 Not Found: no route matches this host and path\n"
             .getBytes(StandardCharsets.US_ASCII);
 
+    private static final byte[] DOT_SEGMENT = "400 Bad Request: the path has a '.' or '..' segment\n"
+            .getBytes(StandardCharsets.US_ASCII);
+
     private static final Header TEXT_PLAIN = HeaderValues.createCached(HeaderNames.CONTENT_TYPE,
             "text/plain; charset=UTF-8");
 
@@ -25,6 +28,10 @@ final class ErrorReplies {
 
     static void noRoute(ServerRequest request, ServerResponse response) {
         send(request, response, Status.NOT_FOUND_404, NO_ROUTE);
+    }
+
+    static void dotSegment(ServerRequest request, ServerResponse response) {
+        send(request, response, Status.BAD_REQUEST_400, DOT_SEGMENT);
     }
 
     static void upstreamFailed(ServerRequest request, ServerResponse response, String upstream, UpstreamFailure failure) {

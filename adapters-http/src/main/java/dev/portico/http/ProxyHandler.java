@@ -1,5 +1,6 @@
 package dev.portico.http;
 
+import dev.portico.domain.model.RawPath;
 import dev.portico.domain.model.ResolvedRoute;
 import dev.portico.domain.model.RoutingDecision;
 import dev.portico.domain.model.Target;
@@ -44,6 +45,10 @@ final class ProxyHandler implements Handler {
         ServerRequestHeaders headers = request.headers();
         String host = headers.contains(HeaderNames.HOST) ? headers.get(HeaderNames.HOST).get() : null;
         String rawPath = request.prologue().uriPath().rawPath();
+        if (RawPath.hasDotSegment(rawPath)) {
+            ErrorReplies.dotSegment(request, response);
+            return;
+        }
         switch (routes.resolve(host, rawPath)) {
             case RoutingDecision.NoRoute ignored -> ErrorReplies.noRoute(request, response);
             case ResolvedRoute route -> forward(route, request, response, host, rawPath);
