@@ -2,6 +2,7 @@ package dev.portico.persistence;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.portico.domain.port.AuditLog;
 import dev.portico.domain.port.ConfigStore;
 import dev.portico.domain.port.TokenStore;
 import org.flywaydb.core.Flyway;
@@ -30,16 +31,20 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final TransactionIsolationLevel snapshotIsolation;
+    private final WriteLock writeLock;
     private final ConfigStore configStore;
     private final TokenStore tokenStore;
+    private final AuditLog auditLog;
 
-    private Database(HikariDataSource dataSource, TransactionIsolationLevel snapshotIsolation) {
+    private Database(HikariDataSource dataSource, String product) {
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
         UtcInstants.install(jdbi);
-        this.snapshotIsolation = snapshotIsolation;
-        this.configStore = new JdbiConfigStore(jdbi, snapshotIsolation, Clock.systemUTC());
-        this.tokenStore = new JdbiTokenStore(jdbi);
+        this.snapshotIsolation = snapshotIsolation(product);
+        this.writeLock = WriteLock.forDatabase(product);
+        this.configStore = new JdbiConfigStore(jdbi, snapshotIsolation, Clock.systemUTC(), writeLock);
+        this.tokenStore = new JdbiTokenStore(jdbi, Clock.systemUTC(), writeLock);
+        this.auditLog = new JdbiAuditLog(jdbi);
     }
 
     /**
@@ -60,7 +65,7 @@ public final class Database implements AutoCloseable {
             LOG.log(Level.INFO, "Configuration database {0} ready at schema version {1} ({2} migration(s) applied)",
                     url, result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion,
                     result.migrationsExecuted);
-            return new Database(dataSource, snapshotIsolation(dataSource));
+            return new Database(dataSource, productName(dataSource));
         } catch (FlywayException | SQLException e) {
             dataSource.close();
             throw new DatabaseUnavailableException("Cannot bring the schema of the database at " + url
@@ -76,14 +81,24 @@ public final class Database implements AutoCloseable {
         return tokenStore;
     }
 
+    /** The log of every change, written by the two stores in the transactions of the changes. */
+    public AuditLog auditLog() {
+        return auditLog;
+    }
+
     /** For tests in this package: stores built with a test hook, statements run beside the stores. */
     Jdbi jdbi() {
         return jdbi;
     }
 
-    /** The isolation level the stores read at; see {@link #snapshotIsolation(DataSource)}. */
+    /** The isolation level the stores read at; see {@link #snapshotIsolation(String)}. */
     TransactionIsolationLevel snapshotIsolation() {
         return snapshotIsolation;
+    }
+
+    /** The queue of write transactions the stores share; see {@link WriteLock}. */
+    WriteLock writeLock() {
+        return writeLock;
     }
 
     @Override
@@ -98,12 +113,14 @@ public final class Database implements AutoCloseable {
      * takes all tables at the first statement, and does not block writers. PostgreSQL's SERIALIZABLE is avoided:
      * it may abort even a read-only transaction.
      */
-    private static TransactionIsolationLevel snapshotIsolation(DataSource dataSource) throws SQLException {
-        String product;
-        try (Connection connection = dataSource.getConnection()) {
-            product = connection.getMetaData().getDatabaseProductName();
-        }
+    private static TransactionIsolationLevel snapshotIsolation(String product) {
         return product.equals("H2") ? TransactionIsolationLevel.SERIALIZABLE : TransactionIsolationLevel.REPEATABLE_READ;
+    }
+
+    private static String productName(DataSource dataSource) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.getMetaData().getDatabaseProductName();
+        }
     }
 
     private static HikariDataSource connect(DatabaseSettings settings, String url) {

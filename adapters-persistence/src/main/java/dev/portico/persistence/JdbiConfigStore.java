@@ -1,12 +1,20 @@
 package dev.portico.persistence;
 
+import dev.portico.domain.model.ChangeSummary;
 import dev.portico.domain.model.Configuration;
+import dev.portico.domain.model.ConfigurationContent;
+import dev.portico.domain.model.ConfigurationDiff;
+import dev.portico.domain.model.ConfigurationStatus;
 import dev.portico.domain.model.HostPattern;
 import dev.portico.domain.model.Route;
+import dev.portico.domain.model.Stored;
 import dev.portico.domain.model.Target;
 import dev.portico.domain.model.Upstream;
+import dev.portico.domain.port.Change;
 import dev.portico.domain.port.ConfigStore;
 import dev.portico.domain.port.Deletion;
+import dev.portico.domain.port.Precondition;
+import dev.portico.domain.port.Replacement;
 import dev.portico.domain.port.StoreWrite;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -17,15 +25,20 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * The ConfigStore on H2 or PostgreSQL. Every write is one transaction whose first statement increments the revision
  * row: that row lock queues concurrent writers (also across nodes sharing a database), so each write sees every
- * earlier one and gets the next revision. A write that turns out to be refused rolls back, increment included.
+ * earlier one, gets the next revision, and checks its precondition against a resource nobody else can change before
+ * it commits. A write that turns out to be refused rolls back, increment included. The audit entry is written in the
+ * same transaction.
  *
  * <p>Lists are sorted by name in Java, not by ORDER BY: PostgreSQL sorts text by the database's locale, H2 by
  * code point, and both must give the order the in-memory store gives.
@@ -36,18 +49,20 @@ final class JdbiConfigStore implements ConfigStore {
     private final Jdbi jdbi;
     private final TransactionIsolationLevel snapshotIsolation;
     private final Clock clock;
+    private final WriteLock writeLock;
     /** Runs inside load() between reading the revision and the content; lets a test put a write exactly there. */
     private final Runnable betweenRevisionAndContent;
 
-    JdbiConfigStore(Jdbi jdbi, TransactionIsolationLevel snapshotIsolation, Clock clock) {
-        this(jdbi, snapshotIsolation, clock, () -> { });
+    JdbiConfigStore(Jdbi jdbi, TransactionIsolationLevel snapshotIsolation, Clock clock, WriteLock writeLock) {
+        this(jdbi, snapshotIsolation, clock, writeLock, () -> { });
     }
 
-    JdbiConfigStore(Jdbi jdbi, TransactionIsolationLevel snapshotIsolation, Clock clock,
+    JdbiConfigStore(Jdbi jdbi, TransactionIsolationLevel snapshotIsolation, Clock clock, WriteLock writeLock,
                     Runnable betweenRevisionAndContent) {
         this.jdbi = jdbi;
         this.snapshotIsolation = snapshotIsolation;
         this.clock = clock;
+        this.writeLock = writeLock;
         this.betweenRevisionAndContent = betweenRevisionAndContent;
     }
 
@@ -58,7 +73,7 @@ final class JdbiConfigStore implements ConfigStore {
         return inSnapshot(handle -> {
             long revision = readRevision(handle);
             betweenRevisionAndContent.run();
-            return new Configuration(revision, readUpstreams(handle), readRoutes(handle));
+            return new Configuration(revision, values(readUpstreams(handle)), values(readRoutes(handle)));
         });
     }
 
@@ -68,67 +83,71 @@ final class JdbiConfigStore implements ConfigStore {
     }
 
     @Override
-    public List<Upstream> upstreams() {
-        return inSnapshot(JdbiConfigStore::readUpstreams);
+    public ConfigurationStatus status() {
+        return inSnapshot(handle -> {
+            ConfigurationStatus revision = handle
+                    .createQuery("SELECT revision, applied_at FROM config_revision WHERE id = 1")
+                    .map((row, context) -> new ConfigurationStatus(
+                            row.getLong("revision"), UtcInstants.read(row, "applied_at"), 0, 0))
+                    .one();
+            long routes = handle.createQuery("SELECT COUNT(*) FROM routes").mapTo(Long.class).one();
+            long upstreams = handle.createQuery("SELECT COUNT(*) FROM upstreams").mapTo(Long.class).one();
+            return new ConfigurationStatus(revision.revision(), revision.appliedAt(),
+                    Math.toIntExact(routes), Math.toIntExact(upstreams));
+        });
     }
 
     @Override
-    public Optional<Upstream> upstream(String name) {
+    public List<Upstream> upstreams() {
+        return inSnapshot(handle -> values(readUpstreams(handle)));
+    }
+
+    @Override
+    public Optional<Stored<Upstream>> storedUpstream(String name) {
         return inSnapshot(handle -> readUpstream(handle, name));
     }
 
     @Override
     public List<Route> routes() {
-        return inSnapshot(JdbiConfigStore::readRoutes);
+        return inSnapshot(handle -> values(readRoutes(handle)));
     }
 
     @Override
-    public Optional<Route> route(String name) {
+    public Optional<Stored<Route>> storedRoute(String name) {
         return inSnapshot(handle -> readRoute(handle, name));
     }
 
     @Override
-    public StoreWrite.Written saveUpstream(Upstream upstream) {
-        return jdbi.inTransaction(handle -> {
+    public StoreWrite saveUpstream(Upstream upstream, Precondition precondition, Change change) {
+        return write(handle -> {
             Instant now = clock.instant();
             long revision = nextRevision(handle, now);
-            boolean created = !exists(handle, "SELECT COUNT(*) FROM upstreams WHERE name = :name", upstream.name());
-            if (created) {
-                handle.createUpdate("INSERT INTO upstreams (name, created_at, updated_at) VALUES (:name, :now, :now)")
-                        .bind("name", upstream.name())
-                        .bind("now", now)
-                        .execute();
-            } else {
-                handle.createUpdate("UPDATE upstreams SET updated_at = :now WHERE name = :name")
-                        .bind("name", upstream.name())
-                        .bind("now", now)
-                        .execute();
-                handle.createUpdate("DELETE FROM upstream_targets WHERE upstream_name = :name")
-                        .bind("name", upstream.name())
-                        .execute();
+            Optional<Stored<Upstream>> before = readUpstream(handle, upstream.name());
+            OptionalLong current = revisionOf(before);
+            if (!precondition.allows(current)) {
+                handle.rollback();
+                return new StoreWrite.PreconditionFailed(current);
             }
-            PreparedBatch targets = handle.prepareBatch(
-                    "INSERT INTO upstream_targets (" + TargetRow.COLUMNS + ") VALUES (:upstream, :position, :url, :weight)");
-            List<Target> list = upstream.targets();
-            for (int position = 0; position < list.size(); position++) {
-                targets.bind("upstream", upstream.name())
-                        .bind("position", position)
-                        .bind("url", list.get(position).url())
-                        .bind("weight", list.get(position).weight())
-                        .add();
-            }
-            targets.execute();
-            return new StoreWrite.Written(created, revision);
+            writeUpstream(handle, upstream, before.isEmpty(), revision, now);
+            AuditRows.insert(handle, now, change, ChangeSummary.upstreamResource(upstream.name()),
+                    ChangeSummary.upstream(before.map(Stored::value), upstream), revision);
+            return new StoreWrite.Written(before.isEmpty(), revision);
         });
     }
 
     @Override
-    public Deletion deleteUpstream(String name) {
-        return jdbi.inTransaction(handle -> {
+    public Deletion deleteUpstream(String name, Precondition precondition, Change change) {
+        return write(handle -> {
             // The checks come after the increment so that they run under the revision lock: no route can start
             // using the upstream between the check and the delete.
-            long revision = nextRevision(handle, clock.instant());
-            if (!exists(handle, "SELECT COUNT(*) FROM upstreams WHERE name = :name", name)) {
+            Instant now = clock.instant();
+            long revision = nextRevision(handle, now);
+            OptionalLong current = storedRevision(handle, "upstreams", name);
+            if (!precondition.allows(current)) {
+                handle.rollback();
+                return new Deletion.PreconditionFailed(current);
+            }
+            if (current.isEmpty()) {
                 handle.rollback();
                 return Deletion.NotFound.INSTANCE;
             }
@@ -141,65 +160,104 @@ final class JdbiConfigStore implements ConfigStore {
                 return new Deletion.InUse(users.stream().sorted(BY_NAME).toList());
             }
             handle.createUpdate("DELETE FROM upstreams WHERE name = :name").bind("name", name).execute();
+            AuditRows.insert(handle, now, change, ChangeSummary.upstreamResource(name), ChangeSummary.deleted(), revision);
             return new Deletion.Deleted(revision);
         });
     }
 
     @Override
-    public StoreWrite saveRoute(Route route) {
-        return jdbi.inTransaction(handle -> {
+    public StoreWrite saveRoute(Route route, Precondition precondition, Change change) {
+        return write(handle -> {
             Instant now = clock.instant();
             long revision = nextRevision(handle, now);
+            Optional<Stored<Route>> before = readRoute(handle, route.name());
+            OptionalLong current = revisionOf(before);
+            if (!precondition.allows(current)) {
+                handle.rollback();
+                return new StoreWrite.PreconditionFailed(current);
+            }
             // Checked under the revision lock, so the upstream cannot be deleted before this commits; the foreign
             // key would catch it too, but as an error rather than an answer.
-            if (!exists(handle, "SELECT COUNT(*) FROM upstreams WHERE name = :name", route.upstream())) {
+            if (storedRevision(handle, "upstreams", route.upstream()).isEmpty()) {
                 handle.rollback();
                 return new StoreWrite.UpstreamMissing(route.upstream());
             }
-            boolean created = !exists(handle, "SELECT COUNT(*) FROM routes WHERE name = :name", route.name());
-            if (created) {
-                handle.createUpdate("INSERT INTO routes (" + RouteRow.COLUMNS + ", created_at, updated_at)"
-                                + " VALUES (:name, :prefix, :upstream, :strip, :preserve, :timeout, :now, :now)")
-                        .bindMap(routeValues(route))
-                        .bind("now", now)
-                        .execute();
-            } else {
-                handle.createUpdate("UPDATE routes SET path_prefix = :prefix, upstream_name = :upstream,"
-                                + " strip_prefix = :strip, preserve_host = :preserve, timeout_ms = :timeout,"
-                                + " updated_at = :now WHERE name = :name")
-                        .bindMap(routeValues(route))
-                        .bind("now", now)
-                        .execute();
-                handle.createUpdate("DELETE FROM route_hosts WHERE route_name = :name")
-                        .bind("name", route.name())
-                        .execute();
-            }
-            if (!route.hosts().isEmpty()) {
-                PreparedBatch hosts = handle.prepareBatch(
-                        "INSERT INTO route_hosts (" + HostRow.COLUMNS + ") VALUES (:route, :position, :host)");
-                for (int position = 0; position < route.hosts().size(); position++) {
-                    hosts.bind("route", route.name())
-                            .bind("position", position)
-                            .bind("host", route.hosts().get(position).value())
-                            .add();
-                }
-                hosts.execute();
-            }
-            return new StoreWrite.Written(created, revision);
+            writeRoute(handle, route, before.isEmpty(), revision, now);
+            AuditRows.insert(handle, now, change, ChangeSummary.routeResource(route.name()),
+                    ChangeSummary.route(before.map(Stored::value), route), revision);
+            return new StoreWrite.Written(before.isEmpty(), revision);
         });
     }
 
     @Override
-    public Deletion deleteRoute(String name) {
-        return jdbi.inTransaction(handle -> {
-            long revision = nextRevision(handle, clock.instant());
-            int deleted = handle.createUpdate("DELETE FROM routes WHERE name = :name").bind("name", name).execute();
-            if (deleted == 0) {
+    public Deletion deleteRoute(String name, Precondition precondition, Change change) {
+        return write(handle -> {
+            Instant now = clock.instant();
+            long revision = nextRevision(handle, now);
+            OptionalLong current = storedRevision(handle, "routes", name);
+            if (!precondition.allows(current)) {
+                handle.rollback();
+                return new Deletion.PreconditionFailed(current);
+            }
+            if (current.isEmpty()) {
                 handle.rollback();
                 return Deletion.NotFound.INSTANCE;
             }
+            handle.createUpdate("DELETE FROM routes WHERE name = :name").bind("name", name).execute();
+            AuditRows.insert(handle, now, change, ChangeSummary.routeResource(name), ChangeSummary.deleted(), revision);
             return new Deletion.Deleted(revision);
         });
+    }
+
+    @Override
+    public Replacement replaceAll(ConfigurationContent wanted, Precondition precondition, Change change) {
+        return write(handle -> {
+            Instant now = clock.instant();
+            long revision = nextRevision(handle, now);
+            long previous = revision - 1;
+            if (!precondition.allows(OptionalLong.of(previous))) {
+                handle.rollback();
+                return new Replacement.PreconditionFailed(previous);
+            }
+            ConfigurationContent current = new ConfigurationContent(
+                    values(readUpstreams(handle)), values(readRoutes(handle)));
+            ConfigurationDiff diff = ConfigurationDiff.between(current, wanted);
+            if (diff.isEmpty()) {
+                // Re-applying what is stored is not a change: no new revision, no audit entry.
+                handle.rollback();
+                return new Replacement.Replaced(previous, diff);
+            }
+            // Routes go first and upstreams last, so that no route ever points at an upstream that is not there:
+            // the foreign key checks each statement, not the transaction.
+            for (String route : diff.removed().routes()) {
+                handle.createUpdate("DELETE FROM routes WHERE name = :name").bind("name", route).execute();
+            }
+            Set<String> addedUpstreams = new HashSet<>(diff.added().upstreams());
+            Set<String> changedUpstreams = new HashSet<>(diff.changed().upstreams());
+            for (Upstream upstream : wanted.upstreams()) {
+                if (addedUpstreams.contains(upstream.name()) || changedUpstreams.contains(upstream.name())) {
+                    writeUpstream(handle, upstream, addedUpstreams.contains(upstream.name()), revision, now);
+                }
+            }
+            Set<String> addedRoutes = new HashSet<>(diff.added().routes());
+            Set<String> changedRoutes = new HashSet<>(diff.changed().routes());
+            for (Route route : wanted.routes()) {
+                if (addedRoutes.contains(route.name()) || changedRoutes.contains(route.name())) {
+                    writeRoute(handle, route, addedRoutes.contains(route.name()), revision, now);
+                }
+            }
+            for (String upstream : diff.removed().upstreams()) {
+                handle.createUpdate("DELETE FROM upstreams WHERE name = :name").bind("name", upstream).execute();
+            }
+            AuditRows.insert(handle, now, change, ChangeSummary.CONFIGURATION_RESOURCE,
+                    ChangeSummary.configuration(diff), revision);
+            return new Replacement.Replaced(revision, diff);
+        });
+    }
+
+    /** One write transaction; see {@link WriteLock} for why H2's are queued in the JVM. */
+    private <T> T write(HandleCallback<T, RuntimeException> transaction) {
+        return writeLock.around(() -> jdbi.inTransaction(transaction));
     }
 
     private <T> T inSnapshot(HandleCallback<T, RuntimeException> reads) {
@@ -219,12 +277,86 @@ final class JdbiConfigStore implements ConfigStore {
         return readRevision(handle);
     }
 
-    private static long readRevision(Handle handle) {
+    static long readRevision(Handle handle) {
         return handle.createQuery("SELECT revision FROM config_revision WHERE id = 1").mapTo(Long.class).one();
     }
 
-    private static boolean exists(Handle handle, String countQuery, String name) {
-        return handle.createQuery(countQuery).bind("name", name).mapTo(Long.class).one() > 0;
+    /** The revision the named upstream or route was last written at; empty when there is none. */
+    private static OptionalLong storedRevision(Handle handle, String table, String name) {
+        return handle.createQuery("SELECT updated_revision FROM " + table + " WHERE name = :name")
+                .bind("name", name)
+                .mapTo(Long.class)
+                .findOne()
+                .map(OptionalLong::of)
+                .orElse(OptionalLong.empty());
+    }
+
+    private static OptionalLong revisionOf(Optional<? extends Stored<?>> stored) {
+        return stored.map(s -> OptionalLong.of(s.revision())).orElse(OptionalLong.empty());
+    }
+
+    private static void writeUpstream(Handle handle, Upstream upstream, boolean create, long revision, Instant now) {
+        if (create) {
+            handle.createUpdate("INSERT INTO upstreams (name, created_at, updated_at, updated_revision)"
+                            + " VALUES (:name, :now, :now, :revision)")
+                    .bind("name", upstream.name())
+                    .bind("now", now)
+                    .bind("revision", revision)
+                    .execute();
+        } else {
+            handle.createUpdate("UPDATE upstreams SET updated_at = :now, updated_revision = :revision WHERE name = :name")
+                    .bind("name", upstream.name())
+                    .bind("now", now)
+                    .bind("revision", revision)
+                    .execute();
+            handle.createUpdate("DELETE FROM upstream_targets WHERE upstream_name = :name")
+                    .bind("name", upstream.name())
+                    .execute();
+        }
+        PreparedBatch targets = handle.prepareBatch(
+                "INSERT INTO upstream_targets (" + TargetRow.COLUMNS + ") VALUES (:upstream, :position, :url, :weight)");
+        List<Target> list = upstream.targets();
+        for (int position = 0; position < list.size(); position++) {
+            targets.bind("upstream", upstream.name())
+                    .bind("position", position)
+                    .bind("url", list.get(position).url())
+                    .bind("weight", list.get(position).weight())
+                    .add();
+        }
+        targets.execute();
+    }
+
+    private static void writeRoute(Handle handle, Route route, boolean create, long revision, Instant now) {
+        if (create) {
+            handle.createUpdate("INSERT INTO routes (" + RouteRow.COLUMNS + ", created_at, updated_at, updated_revision)"
+                            + " VALUES (:name, :prefix, :upstream, :strip, :preserve, :timeout, :now, :now, :revision)")
+                    .bindMap(routeValues(route))
+                    .bind("now", now)
+                    .bind("revision", revision)
+                    .execute();
+        } else {
+            handle.createUpdate("UPDATE routes SET path_prefix = :prefix, upstream_name = :upstream,"
+                            + " strip_prefix = :strip, preserve_host = :preserve, timeout_ms = :timeout,"
+                            + " updated_at = :now, updated_revision = :revision WHERE name = :name")
+                    .bindMap(routeValues(route))
+                    .bind("now", now)
+                    .bind("revision", revision)
+                    .execute();
+            handle.createUpdate("DELETE FROM route_hosts WHERE route_name = :name")
+                    .bind("name", route.name())
+                    .execute();
+        }
+        if (!route.hosts().isEmpty()) {
+            PreparedBatch hosts = handle.prepareBatch(
+                    "INSERT INTO route_hosts (" + HostRow.COLUMNS + ") VALUES (:route, :position, :host)");
+            for (int position = 0; position < route.hosts().size(); position++) {
+                hosts.bind("route", route.name())
+                        .bind("position", position)
+                        .bind("host", route.hosts().get(position).value())
+                        .add();
+            }
+            hosts.execute();
+        }
     }
 
     private static Map<String, Object> routeValues(Route route) {
@@ -237,22 +369,31 @@ final class JdbiConfigStore implements ConfigStore {
                 "timeout", route.timeout().toMillis());
     }
 
-    private static List<Upstream> readUpstreams(Handle handle) {
-        List<String> names = handle.createQuery("SELECT name FROM upstreams").mapTo(String.class).list();
+    private static <T> List<T> values(List<Stored<T>> stored) {
+        return stored.stream().map(Stored::value).toList();
+    }
+
+    private static List<Stored<Upstream>> readUpstreams(Handle handle) {
+        Map<String, Long> names = handle.createQuery("SELECT name, updated_revision FROM upstreams")
+                .map((row, context) -> Map.entry(row.getString("name"), row.getLong("updated_revision")))
+                .list()
+                .stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
         Map<String, List<TargetRow>> targets = handle
                 .createQuery("SELECT " + TargetRow.COLUMNS + " FROM upstream_targets ORDER BY upstream_name, position")
                 .map((row, context) -> TargetRow.map(row))
                 .list()
                 .stream()
                 .collect(Collectors.groupingBy(TargetRow::upstreamName));
-        return names.stream()
+        return names.keySet().stream()
                 .sorted(BY_NAME)
-                .map(name -> toUpstream(name, targets.getOrDefault(name, List.of())))
+                .map(name -> new Stored<>(toUpstream(name, targets.getOrDefault(name, List.of())), names.get(name)))
                 .toList();
     }
 
-    private static Optional<Upstream> readUpstream(Handle handle, String name) {
-        if (!exists(handle, "SELECT COUNT(*) FROM upstreams WHERE name = :name", name)) {
+    private static Optional<Stored<Upstream>> readUpstream(Handle handle, String name) {
+        OptionalLong revision = storedRevision(handle, "upstreams", name);
+        if (revision.isEmpty()) {
             return Optional.empty();
         }
         List<TargetRow> targets = handle
@@ -261,15 +402,15 @@ final class JdbiConfigStore implements ConfigStore {
                 .bind("name", name)
                 .map((row, context) -> TargetRow.map(row))
                 .list();
-        return Optional.of(toUpstream(name, targets));
+        return Optional.of(new Stored<>(toUpstream(name, targets), revision.getAsLong()));
     }
 
     private static Upstream toUpstream(String name, List<TargetRow> rows) {
         return new Upstream(name, rows.stream().map(TargetRow::toTarget).toList());
     }
 
-    private static List<Route> readRoutes(Handle handle) {
-        List<RouteRow> routes = handle.createQuery("SELECT " + RouteRow.COLUMNS + " FROM routes")
+    private static List<Stored<Route>> readRoutes(Handle handle) {
+        List<RouteRow> routes = handle.createQuery("SELECT " + RouteRow.SELECTED + " FROM routes")
                 .map((row, context) -> RouteRow.map(row))
                 .list();
         Map<String, List<HostPattern>> hosts = handle
@@ -281,12 +422,13 @@ final class JdbiConfigStore implements ConfigStore {
                         Collectors.mapping(host -> new HostPattern(host.host()), Collectors.toList())));
         return routes.stream()
                 .sorted(Comparator.comparing(RouteRow::name, BY_NAME))
-                .map(route -> route.toRoute(hosts.getOrDefault(route.name(), List.of())))
+                .map(route -> new Stored<>(route.toRoute(hosts.getOrDefault(route.name(), List.of())),
+                        route.updatedRevision()))
                 .toList();
     }
 
-    private static Optional<Route> readRoute(Handle handle, String name) {
-        Optional<RouteRow> route = handle.createQuery("SELECT " + RouteRow.COLUMNS + " FROM routes WHERE name = :name")
+    private static Optional<Stored<Route>> readRoute(Handle handle, String name) {
+        Optional<RouteRow> route = handle.createQuery("SELECT " + RouteRow.SELECTED + " FROM routes WHERE name = :name")
                 .bind("name", name)
                 .map((row, context) -> RouteRow.map(row))
                 .findOne();
@@ -299,6 +441,6 @@ final class JdbiConfigStore implements ConfigStore {
                 .mapTo(String.class)
                 .map(HostPattern::new)
                 .list();
-        return Optional.of(route.get().toRoute(hosts));
+        return Optional.of(new Stored<>(route.get().toRoute(hosts), route.get().updatedRevision()));
     }
 }

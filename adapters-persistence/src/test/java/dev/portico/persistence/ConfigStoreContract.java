@@ -1,26 +1,43 @@
 package dev.portico.persistence;
 
+import dev.portico.domain.model.AuditEntry;
 import dev.portico.domain.model.Configuration;
+import dev.portico.domain.model.ConfigurationContent;
+import dev.portico.domain.model.ConfigurationDiff;
+import dev.portico.domain.model.ConfigurationStatus;
 import dev.portico.domain.model.HostPattern;
 import dev.portico.domain.model.Route;
+import dev.portico.domain.model.Stored;
 import dev.portico.domain.model.Upstream;
+import dev.portico.domain.port.Change;
 import dev.portico.domain.port.ConfigStore;
 import dev.portico.domain.port.Deletion;
+import dev.portico.domain.port.Precondition;
+import dev.portico.domain.port.Replacement;
 import dev.portico.domain.port.StoreWrite;
+import dev.portico.domain.testing.WriteLedger;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.LongStream;
 
@@ -28,12 +45,19 @@ import static dev.portico.persistence.Fixtures.route;
 import static dev.portico.persistence.Fixtures.target;
 import static dev.portico.persistence.Fixtures.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** What every ConfigStore on a real database must do; one subclass per database. */
 abstract class ConfigStoreContract {
+    private static final Change OPS = new Change("ops", "PUT");
 
-    /** Opens this test's database: a fresh one on the first call, the same one again on later calls. */
-    protected abstract Database openDatabase();
+    /** This test's database: a fresh one for every test, the same one for every call within it. */
+    protected abstract DatabaseSettings settings();
+
+    /** Opens this test's database, migrated: a fresh one on the first call, the same one again on later calls. */
+    protected Database openDatabase() {
+        return Database.open(settings());
+    }
 
     @Test
     void savingANewUpstreamCreatesItAndSavingItAgainReplacesIt() {
@@ -261,14 +285,16 @@ abstract class ConfigStoreContract {
             writer.saveUpstream(upstream("early", 1));
             // A write commits on another connection exactly between load()'s revision read and its content reads.
             AtomicBoolean interfered = new AtomicBoolean();
-            ConfigStore reader = new JdbiConfigStore(db.jdbi(), db.snapshotIsolation(), Clock.systemUTC(), () -> {
+            Runnable interfere = () -> {
                 if (interfered.compareAndSet(false, true)) {
                     runOnAnotherThread(() -> {
                         writer.saveUpstream(upstream("late", 1));
                         writer.saveRoute(route("late", "late"));
                     });
                 }
-            });
+            };
+            ConfigStore reader = new JdbiConfigStore(db.jdbi(), db.snapshotIsolation(), Clock.systemUTC(),
+                    db.writeLock(), interfere);
 
             Configuration during = reader.load();
             Configuration after = reader.load();
@@ -410,6 +436,289 @@ abstract class ConfigStoreContract {
         try (Database db = openDatabase()) {
             assertThat(db.configStore().load()).isEqualTo(saved);
             assertThat(db.configStore().saveUpstream(upstream("next", 1)).revision()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void eachResourceCarriesTheRevisionItWasLastWrittenAt() {
+        try (Database db = openDatabase()) {
+            ConfigStore store = db.configStore();
+            store.saveUpstream(upstream("a", 1));
+            store.saveUpstream(upstream("b", 1));
+            store.saveRoute(route("r", "a"));
+            store.saveUpstream(upstream("a", 2));
+
+            assertThat(store.storedUpstream("a")).contains(new Stored<>(upstream("a", 2), 4));
+            assertThat(store.storedUpstream("b")).contains(new Stored<>(upstream("b", 1), 2));
+            assertThat(store.storedRoute("r")).contains(new Stored<>(route("r", "a"), 3));
+            assertThat(store.storedUpstream("none")).isEmpty();
+            assertThat(store.storedRoute("none")).isEmpty();
+        }
+    }
+
+    @Test
+    void aWriteWhosePreconditionFailsWritesNothingAndAnswersTheCurrentRevision() {
+        try (Database db = openDatabase()) {
+            ConfigStore store = db.configStore();
+            store.saveUpstream(upstream("a", 1));
+            store.saveRoute(route("r", "a"));
+            Configuration before = store.load();
+
+            assertThat(store.saveUpstream(upstream("a", 9), new Precondition.RevisionIn(Set.of(7L)), OPS))
+                    .isEqualTo(new StoreWrite.PreconditionFailed(OptionalLong.of(1)));
+            assertThat(store.saveUpstream(upstream("a", 9), Precondition.MustBeAbsent.INSTANCE, OPS))
+                    .isEqualTo(new StoreWrite.PreconditionFailed(OptionalLong.of(1)));
+            assertThat(store.saveUpstream(upstream("new", 9), Precondition.MustExist.INSTANCE, OPS))
+                    .isEqualTo(new StoreWrite.PreconditionFailed(OptionalLong.empty()));
+            assertThat(store.saveRoute(route("r", "a", "example.com"), new Precondition.RevisionIn(Set.of(1L)), OPS))
+                    .isEqualTo(new StoreWrite.PreconditionFailed(OptionalLong.of(2)));
+            assertThat(store.deleteRoute("r", new Precondition.RevisionIn(Set.of(1L)), OPS))
+                    .isEqualTo(new Deletion.PreconditionFailed(OptionalLong.of(2)));
+            assertThat(store.deleteUpstream("gone", Precondition.MustExist.INSTANCE, OPS))
+                    .isEqualTo(new Deletion.PreconditionFailed(OptionalLong.empty()));
+
+            assertThat(store.load()).isEqualTo(before);
+            assertThat(db.auditLog().latest(100)).hasSize(2);
+        }
+    }
+
+    @Test
+    void aWriteWhosePreconditionHoldsIsWritten() {
+        try (Database db = openDatabase()) {
+            ConfigStore store = db.configStore();
+
+            assertThat(store.saveUpstream(upstream("a", 1), Precondition.MustBeAbsent.INSTANCE, OPS))
+                    .isEqualTo(new StoreWrite.Written(true, 1));
+            assertThat(store.saveUpstream(upstream("a", 2), new Precondition.RevisionIn(Set.of(1L)), OPS))
+                    .isEqualTo(new StoreWrite.Written(false, 2));
+            assertThat(store.saveRoute(route("r", "a"), Precondition.MustBeAbsent.INSTANCE, OPS))
+                    .isEqualTo(new StoreWrite.Written(true, 3));
+            assertThat(store.deleteRoute("r", new Precondition.RevisionIn(Set.of(3L)), OPS))
+                    .isEqualTo(new Deletion.Deleted(4));
+            assertThat(store.deleteUpstream("a", Precondition.MustExist.INSTANCE, OPS))
+                    .isEqualTo(new Deletion.Deleted(5));
+            assertThat(store.load()).isEqualTo(new Configuration(5, List.of(), List.of()));
+        }
+    }
+
+    @Test
+    void replaceAllDeletesWritesAndKeepsInOneRevisionAndUnchangedResourcesKeepTheirs() {
+        try (Database db = openDatabase()) {
+            ConfigStore store = db.configStore();
+            store.saveUpstream(upstream("kept", 1));
+            store.saveUpstream(upstream("changed", 1));
+            store.saveUpstream(upstream("gone", 1));
+            store.saveRoute(route("same", "kept"));
+            store.saveRoute(route("moved", "gone"));
+            store.saveRoute(route("old", "gone"));
+            ConfigurationContent wanted = new ConfigurationContent(
+                    List.of(upstream("kept", 1), upstream("changed", 2), upstream("fresh", 3)),
+                    List.of(route("same", "kept"), route("moved", "fresh"), route("new", "changed", "example.com")));
+
+            Replacement outcome = store.replaceAll(wanted, Precondition.Unconditional.INSTANCE, OPS);
+
+            assertThat(outcome).isEqualTo(new Replacement.Replaced(7, new ConfigurationDiff(
+                    new ConfigurationDiff.Names(List.of("fresh"), List.of("new")),
+                    new ConfigurationDiff.Names(List.of("changed"), List.of("moved")),
+                    new ConfigurationDiff.Names(List.of("gone"), List.of("old")))));
+            assertThat(store.load()).isEqualTo(new Configuration(7, wanted.upstreams(), wanted.routes()));
+            assertThat(store.storedUpstream("kept").orElseThrow().revision()).isEqualTo(1);
+            assertThat(store.storedRoute("same").orElseThrow().revision()).isEqualTo(4);
+            assertThat(store.storedUpstream("changed").orElseThrow().revision()).isEqualTo(7);
+            assertThat(store.storedRoute("moved").orElseThrow().revision()).isEqualTo(7);
+            assertThat(store.storedRoute("new").orElseThrow().revision()).isEqualTo(7);
+            assertThat(db.auditLog().latest(1)).singleElement().satisfies(entry -> {
+                assertThat(entry.resource()).isEqualTo("config");
+                assertThat(entry.revision()).isEqualTo(7);
+                assertThat(entry.summary()).isEqualTo("added upstreams fresh; added routes new; changed upstreams"
+                        + " changed; changed routes moved; removed upstreams gone; removed routes old");
+            });
+        }
+    }
+
+    @Test
+    void replaceAllWithWhatIsStoredWritesNothing() {
+        try (Database db = openDatabase()) {
+            ConfigStore store = db.configStore();
+            store.saveUpstream(upstream("a", 1));
+            store.saveRoute(route("r", "a"));
+            Configuration before = store.load();
+
+            Replacement outcome = store.replaceAll(ConfigurationContent.of(before), Precondition.Unconditional.INSTANCE, OPS);
+
+            assertThat(outcome).isInstanceOfSatisfying(Replacement.Replaced.class, replaced -> {
+                assertThat(replaced.revision()).isEqualTo(2);
+                assertThat(replaced.diff().isEmpty()).isTrue();
+            });
+            assertThat(store.revision()).isEqualTo(2);
+            assertThat(db.auditLog().latest(100)).hasSize(2);
+        }
+    }
+
+    @Test
+    void replaceAllChecksItsPreconditionAgainstTheGlobalRevision() {
+        try (Database db = openDatabase()) {
+            ConfigStore store = db.configStore();
+            store.saveUpstream(upstream("a", 1));
+            ConfigurationContent empty = new ConfigurationContent(List.of(), List.of());
+
+            assertThat(store.replaceAll(empty, new Precondition.RevisionIn(Set.of(0L)), OPS))
+                    .isEqualTo(new Replacement.PreconditionFailed(1));
+            assertThat(store.upstreams()).hasSize(1);
+            assertThat(store.replaceAll(empty, new Precondition.RevisionIn(Set.of(1L)), OPS))
+                    .isInstanceOf(Replacement.Replaced.class);
+            assertThat(store.load()).isEqualTo(new Configuration(2, List.of(), List.of()));
+        }
+    }
+
+    @Test
+    void statusTellsTheRevisionWhenItWasAppliedAndTheCounts() {
+        try (Database db = openDatabase()) {
+            ConfigStore store = db.configStore();
+            Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            store.saveUpstream(upstream("a", 1));
+            store.saveUpstream(upstream("b", 1));
+            store.saveRoute(route("r", "a"));
+            Instant after = Instant.now().plusMillis(1);
+
+            ConfigurationStatus status = store.status();
+
+            assertThat(status.revision()).isEqualTo(3);
+            assertThat(status.upstreams()).isEqualTo(2);
+            assertThat(status.routes()).isEqualTo(1);
+            assertThat(status.appliedAt()).isBetween(before, after);
+        }
+    }
+
+    @Test
+    void everyCommittedChangeIsInTheAuditLogNewestFirstAndRefusedOnesAreNot() {
+        try (Database db = openDatabase()) {
+            ConfigStore store = db.configStore();
+            Change ci = new Change("ci", "PUT");
+            store.saveUpstream(upstream("a", 1), Precondition.Unconditional.INSTANCE, ci);
+            store.saveUpstream(upstream("a", 2), Precondition.Unconditional.INSTANCE, ci);
+            store.saveRoute(route("r", "ghost"), Precondition.Unconditional.INSTANCE, ci);
+            store.saveRoute(route("r", "a"), Precondition.Unconditional.INSTANCE, ci);
+            store.deleteUpstream("a", Precondition.Unconditional.INSTANCE, new Change("ops", "DELETE"));
+            store.deleteRoute("r", Precondition.Unconditional.INSTANCE, new Change("ops", "DELETE"));
+
+            List<AuditEntry> entries = db.auditLog().latest(10);
+
+            assertThat(entries).extracting(AuditEntry::actor, AuditEntry::method, AuditEntry::resource,
+                    AuditEntry::summary, AuditEntry::revision).containsExactly(
+                    tuple("ops", "DELETE", "routes/r", "deleted", 4L),
+                    tuple("ci", "PUT", "routes/r", "created: /r/ -> a", 3L),
+                    tuple("ci", "PUT", "upstreams/a", "targets[0].weight 1 -> 2", 2L),
+                    tuple("ci", "PUT", "upstreams/a", "created: 1 target", 1L));
+            assertThat(entries).extracting(AuditEntry::id).isSortedAccordingTo(Comparator.reverseOrder());
+            assertThat(db.auditLog().latest(2)).extracting(AuditEntry::revision).containsExactly(4L, 3L);
+            assertThat(entries.getFirst().at()).isBeforeOrEqualTo(Instant.now())
+                    .isAfter(Instant.now().minusSeconds(60));
+        }
+    }
+
+    @Test
+    void rowsFromBeforeTheResourceRevisionsCountAsWrittenAtTheRevisionOfTheMigration() {
+        Flyway.configure(getClass().getClassLoader()).dataSource(settings().jdbcUrl(), settings().user(),
+                settings().password()).locations("classpath:db/migration").target("1").load().migrate();
+        Jdbi v1 = Jdbi.create(settings().jdbcUrl(), settings().user(), settings().password());
+        v1.useHandle(handle -> {
+            handle.execute("UPDATE config_revision SET revision = 5 WHERE id = 1");
+            handle.execute("INSERT INTO upstreams (name, created_at, updated_at) VALUES ('old', CURRENT_TIMESTAMP,"
+                    + " CURRENT_TIMESTAMP)");
+            handle.execute("INSERT INTO upstream_targets (upstream_name, position, url, weight)"
+                    + " VALUES ('old', 0, 'http://127.0.0.1:9001', 1)");
+            handle.execute("INSERT INTO routes (name, path_prefix, upstream_name, strip_prefix, preserve_host,"
+                    + " timeout_ms, created_at, updated_at) VALUES ('old', '/old/', 'old', FALSE, FALSE, 60000,"
+                    + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+        });
+
+        try (Database db = openDatabase()) {
+            assertThat(db.configStore().storedUpstream("old")).contains(new Stored<>(upstream("old", 1), 5));
+            assertThat(db.configStore().storedRoute("old")).contains(new Stored<>(route("old", "old"), 5));
+            assertThat(db.configStore().saveUpstream(upstream("old", 2)).revision()).isEqualTo(6);
+            assertThat(db.auditLog().latest(10)).hasSize(1);
+        }
+    }
+
+    @Test
+    void refusedWritesAmongAcceptedOnesNeverCostAnAcceptedWriteItsOwnRevision() throws Exception {
+        int writers = 8;
+        int writesEach = 150;
+        try (Database db = openDatabase();
+             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            ConfigStore store = db.configStore();
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<List<Long>>> results = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                String name = "w" + w;
+                results.add(threads.submit(() -> {
+                    go.await();
+                    List<Long> revisions = new ArrayList<>();
+                    for (int i = 1; i <= writesEach; i++) {
+                        revisions.add(store.saveUpstream(upstream(name, i)).revision());
+                        // Refused after taking the revision lock: its rollback hands the lock to a waiting writer.
+                        assertThat(store.deleteRoute("nothing")).isEqualTo(Deletion.NotFound.INSTANCE);
+                    }
+                    return revisions;
+                }));
+            }
+            go.countDown();
+            List<Long> all = new ArrayList<>();
+            for (Future<List<Long>> result : results) {
+                all.addAll(result.get());
+            }
+
+            assertThat(all).doesNotHaveDuplicates().hasSize(writers * writesEach);
+            assertThat(store.revision()).isEqualTo(writers * writesEach);
+            for (int w = 0; w < writers; w++) {
+                assertThat(store.upstream("w" + w)).contains(upstream("w" + w, writesEach));
+            }
+        }
+    }
+
+    @Test
+    void fiftyConcurrentWritersLeaveTheLastAcknowledgedWriteOfEachResourceAndLoseNoRevision() throws Exception {
+        int writers = 50;
+        Duration duration = Duration.ofSeconds(Long.getLong("portico.store-hammer.seconds", 10));
+        WriteLedger ledger = new WriteLedger();
+        StoreHammer.Tally tally = new StoreHammer.Tally();
+        try (Database db = openDatabase();
+             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            ConfigStore store = db.configStore();
+            long started = System.nanoTime();
+            long deadline = started + duration.toNanos();
+            List<Future<?>> running = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                StoreHammer hammer = new StoreHammer(store, ledger, tally, w);
+                running.add(threads.submit(() -> hammer.run(deadline)));
+            }
+            for (Future<?> writer : running) {
+                // A deadlock would keep a writer past its deadline: the bound turns it into a failure, not a hang.
+                writer.get(duration.toSeconds() + 120, TimeUnit.SECONDS);
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+
+            long end = store.revision();
+            assertThat(ledger.writeRevisions()).as("every revision is one acknowledged write")
+                    .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, end).boxed().toList());
+            Map<String, Optional<Object>> expected = ledger.expected();
+            for (String name : StoreHammer.UPSTREAMS) {
+                assertThat(store.upstream(name).map(Object.class::cast)).as("upstream %s", name)
+                        .isEqualTo(expected.getOrDefault(StoreHammer.upstreamKey(name), Optional.empty()));
+            }
+            for (String name : StoreHammer.ROUTES) {
+                assertThat(store.route(name).map(Object.class::cast)).as("route %s", name)
+                        .isEqualTo(expected.getOrDefault(StoreHammer.routeKey(name), Optional.empty()));
+            }
+            assertThat(ledger.writes()).as("writes acknowledged").isGreaterThan(writers);
+            assertThat(tally.conflicts.get()).as("412s seen").isPositive();
+            assertThat(db.auditLog().latest(1)).singleElement().extracting(AuditEntry::revision).isEqualTo(end);
+            System.out.printf("%s: %d writers for %.1f s: %d writes acknowledged (%.0f writes/s), %d precondition"
+                            + " failures, %d other refusals; final content equals the last acknowledged write of"
+                            + " each of %d resources%n", getClass().getSimpleName(), writers, seconds, ledger.writes(),
+                    ledger.writes() / seconds, tally.conflicts.get(), tally.refusals.get(),
+                    StoreHammer.UPSTREAMS.size() + StoreHammer.ROUTES.size());
         }
     }
 

@@ -10,7 +10,7 @@ class H2ConfigStoreTest extends ConfigStoreContract {
     Path dataDir;
 
     @Override
-    protected Database openDatabase() {
-        return Database.open(DatabaseSettings.h2File(dataDir));
+    protected DatabaseSettings settings() {
+        return DatabaseSettings.h2File(dataDir);
     }
 }

@@ -23,8 +23,8 @@ class PostgresConfigStoreTest extends ConfigStoreContract {
     }
 
     @Override
-    protected Database openDatabase() {
-        return Database.open(schema.settings());
+    protected DatabaseSettings settings() {
+        return schema.settings();
     }
 
     @Test

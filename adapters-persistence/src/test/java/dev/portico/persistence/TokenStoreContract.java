@@ -1,7 +1,10 @@
 package dev.portico.persistence;
 
 import dev.portico.domain.model.AdminToken;
+import dev.portico.domain.model.AuditEntry;
 import dev.portico.domain.model.TokenScope;
+import dev.portico.domain.port.Change;
+import dev.portico.domain.port.Revocation;
 import dev.portico.domain.port.TokenStore;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +20,7 @@ import java.util.concurrent.Future;
 
 import static dev.portico.persistence.Fixtures.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** What every TokenStore on a real database must do; one subclass per database. */
 abstract class TokenStoreContract {
@@ -128,6 +132,80 @@ abstract class TokenStoreContract {
             db.tokenStore().saveIfAbsent(token("ci", 1, TokenScope.READ, CREATED));
 
             assertThat(db.configStore().revision()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void createStoresATokenOnceAndAuditsItWithoutItsHash() {
+        try (Database db = openDatabase()) {
+            db.configStore().saveUpstream(upstream("u", 1));
+            AdminToken ci = token("ci", 1, TokenScope.READ, CREATED);
+
+            assertThat(db.tokenStore().create(ci, new Change("admin", "POST"))).isTrue();
+            assertThat(db.tokenStore().create(token("ci", 2, TokenScope.ADMIN, CREATED), new Change("admin", "POST")))
+                    .isFalse();
+
+            assertThat(db.tokenStore().tokens()).containsExactly(
+                    token("ci", 1, TokenScope.READ, CREATED.truncatedTo(ChronoUnit.MICROS)));
+            assertThat(db.auditLog().latest(10)).first().satisfies(entry -> {
+                assertThat(entry.actor()).isEqualTo("admin");
+                assertThat(entry.method()).isEqualTo("POST");
+                assertThat(entry.resource()).isEqualTo("tokens/ci");
+                assertThat(entry.summary()).isEqualTo("created with scope read").doesNotContain(ci.sha256Hex());
+                assertThat(entry.revision()).as("the configuration revision, unchanged").isEqualTo(1);
+            });
+            assertThat(db.auditLog().latest(10)).hasSize(2);
+            assertThat(db.configStore().revision()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void revokingDeletesAndAuditsUnlessTheTokenIsUnknownOrTheLastAdmin() {
+        try (Database db = openDatabase()) {
+            TokenStore store = db.tokenStore();
+            store.save(token("root", 1, TokenScope.ADMIN, CREATED));
+            store.save(token("ops", 2, TokenScope.ADMIN, CREATED));
+            store.save(token("ci", 3, TokenScope.WRITE, CREATED));
+            Change admin = new Change("root", "DELETE");
+
+            assertThat(store.revoke("ci", admin)).isEqualTo(Revocation.REVOKED);
+            assertThat(store.revoke("ci", admin)).isEqualTo(Revocation.NOT_FOUND);
+            assertThat(store.revoke("ops", admin)).isEqualTo(Revocation.REVOKED);
+            assertThat(store.revoke("root", admin)).isEqualTo(Revocation.LAST_ADMIN);
+
+            assertThat(store.tokens()).extracting(AdminToken::name).containsExactly("root");
+            assertThat(db.auditLog().latest(10)).extracting(AuditEntry::resource, AuditEntry::summary)
+                    .containsExactly(tuple("tokens/ops", "revoked"), tuple("tokens/ci", "revoked"));
+        }
+    }
+
+    @Test
+    void concurrentRevocationsOfEveryAdminTokenLeaveExactlyOne() throws Exception {
+        int admins = 8;
+        try (Database db = openDatabase();
+             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < admins; i++) {
+                db.tokenStore().save(token("admin-" + i, i, TokenScope.ADMIN, CREATED));
+            }
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Revocation>> answers = new ArrayList<>();
+            for (int i = 0; i < admins; i++) {
+                String name = "admin-" + i;
+                answers.add(threads.submit(() -> {
+                    go.await();
+                    return db.tokenStore().revoke(name, new Change(name, "DELETE"));
+                }));
+            }
+            go.countDown();
+
+            List<Revocation> outcomes = new ArrayList<>();
+            for (Future<Revocation> answer : answers) {
+                outcomes.add(answer.get());
+            }
+            assertThat(outcomes).filteredOn(o -> o == Revocation.REVOKED).hasSize(admins - 1);
+            assertThat(outcomes).filteredOn(o -> o == Revocation.LAST_ADMIN).hasSize(1);
+            assertThat(db.tokenStore().tokens()).hasSize(1);
+            assertThat(db.auditLog().latest(100)).hasSize(admins - 1);
         }
     }
 

@@ -1,50 +1,111 @@
 package dev.portico.admin;
 
+import dev.portico.domain.model.AdminToken;
 import dev.portico.domain.port.AuthenticateAdmin;
+import dev.portico.domain.port.ManageConfiguration;
 import dev.portico.domain.port.ManageRoutes;
+import dev.portico.domain.port.ManageTokens;
 import dev.portico.domain.port.ManageUpstreams;
+import dev.portico.domain.port.ReadAuditLog;
 import io.helidon.http.HttpException;
+import io.helidon.http.Method;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
- * The admin REST API: routes and upstreams as JSON under {@code /v1}, every request authenticated with an admin
- * bearer token. The composition root creates it from the domain's inbound ports and registers it on the routing of
- * the admin listener.
+ * The admin REST API under {@code /v1}: upstreams, routes and the whole configuration (with ETags and conditional
+ * writes), status, tokens, the audit log and the OpenAPI document; every request authenticated with an admin bearer
+ * token whose scope the operation requires. The composition root creates it from the domain's inbound ports and
+ * registers it on the routing of the admin listener.
  */
 public final class AdminApi {
     private static final System.Logger LOGGER = System.getLogger(AdminApi.class.getName());
 
-    private final ManageUpstreams upstreams;
-    private final ManageRoutes routes;
-    private final AuthenticateAdmin authenticate;
-    private final Replies replies = new Replies(new AdminJson());
-
-    private AdminApi(ManageUpstreams upstreams, ManageRoutes routes, AuthenticateAdmin authenticate) {
-        this.upstreams = Objects.requireNonNull(upstreams, "upstreams");
-        this.routes = Objects.requireNonNull(routes, "routes");
-        this.authenticate = Objects.requireNonNull(authenticate, "authenticate");
+    /** The domain's inbound ports the API drives. */
+    public record Ports(ManageUpstreams upstreams, ManageRoutes routes, ManageConfiguration configuration,
+                        ManageTokens tokens, AuthenticateAdmin authenticate, ReadAuditLog audit) {
+        public Ports {
+            Objects.requireNonNull(upstreams, "upstreams");
+            Objects.requireNonNull(routes, "routes");
+            Objects.requireNonNull(configuration, "configuration");
+            Objects.requireNonNull(tokens, "tokens");
+            Objects.requireNonNull(authenticate, "authenticate");
+            Objects.requireNonNull(audit, "audit");
+        }
     }
 
-    public static AdminApi create(ManageUpstreams upstreams, ManageRoutes routes, AuthenticateAdmin authenticate) {
-        return new AdminApi(upstreams, routes, authenticate);
+    private final Replies replies = new Replies(new AdminJson());
+    private final AuthenticateAdmin authenticate;
+    private final FailedAuthentications failures;
+    private final List<Operation> operations;
+
+    private AdminApi(Ports ports, Clock clock) {
+        this.authenticate = ports.authenticate();
+        this.failures = new FailedAuthentications(Objects.requireNonNull(clock, "clock"));
+        this.operations = Stream.of(
+                        new ConfigEndpoint(ports.configuration(), replies),
+                        new UpstreamsEndpoint(ports.upstreams(), replies),
+                        new RoutesEndpoint(ports.routes(), replies),
+                        new TokensEndpoint(ports.tokens(), replies),
+                        new AuditEndpoint(ports.audit(), replies),
+                        new OpenApiEndpoint())
+                .flatMap(endpoint -> endpoint.operations().stream())
+                .toList();
+    }
+
+    public static AdminApi create(Ports ports) {
+        return create(ports, Clock.systemUTC());
+    }
+
+    /** @param clock times the throttling of failed authentications */
+    public static AdminApi create(Ports ports, Clock clock) {
+        return new AdminApi(ports, clock);
+    }
+
+    /** Every operation the API registers, in the order registered. */
+    List<Operation> operations() {
+        return operations;
     }
 
     /**
-     * Installs the authentication filter, the endpoints and the error mapping. Meant for a routing of its own (the
+     * Installs the authentication filter, the operations and the error mapping. Meant for a routing of its own (the
      * admin listener's): the filter guards every path of that routing, and unknown paths answer problem+json.
      */
     public void register(HttpRouting.Builder routing) {
         routing.addFilter(new HeldBackBodyFilter())
-                .addFilter(new BearerTokenFilter(authenticate, replies))
-                .register(UpstreamsEndpoint.PATH, new UpstreamsEndpoint(upstreams, replies))
-                .register(RoutesEndpoint.PATH, new RoutesEndpoint(routes, replies))
-                .error(HttpException.class, this::httpError)
+                .addFilter(new BearerTokenFilter(authenticate, failures, replies));
+        Map<String, List<Method>> methodsByPath = new LinkedHashMap<>();
+        for (Operation operation : operations) {
+            routing.route(operation.method(), operation.path(), scoped(operation));
+            methodsByPath.computeIfAbsent(operation.path(), path -> new ArrayList<>()).add(operation.method());
+        }
+        // After every operation, so that these only catch the methods a known path does not take.
+        methodsByPath.forEach((path, methods) -> routing.any(path, replies.methodNotAllowed(methods)));
+        routing.error(HttpException.class, this::httpError)
                 .error(Exception.class, this::unexpected);
+    }
+
+    /** The operation's handler, behind the check that the caller's token has the scope it needs. */
+    private Handler scoped(Operation operation) {
+        return (req, res) -> {
+            AdminToken token = Caller.token(req);
+            if (!token.scope().allows(operation.scope())) {
+                replies.problem(res, Problem.insufficientScope(token.scope(), operation));
+                return;
+            }
+            operation.handler().handle(req, res);
+        };
     }
 
     /** Helidon's own refusals (no route for the path, a malformed request) in the API's format. */

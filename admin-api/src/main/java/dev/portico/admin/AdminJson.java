@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import dev.portico.domain.model.ConfigurationSpec;
 import dev.portico.domain.validation.FieldError;
 
 import java.io.IOException;
@@ -58,7 +59,8 @@ final class AdminJson {
             .build();
 
     /**
-     * Binds a body to a request record (whose components are strings, numbers, booleans, records or lists of them).
+     * Binds a body to a request record (whose components are strings, numbers, booleans, records, lists of them or
+     * maps from names to them).
      * The JSON is parsed whole first, so that malformed input is told apart from well-formed input of the wrong shape;
      * then every unknown field is named, and the first value of a wrong type.
      */
@@ -130,7 +132,7 @@ final class AdminJson {
                 known.put(component.getName(), component.getGenericType());
             }
             for (Map.Entry<String, JsonNode> field : node.properties()) {
-                String fieldPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+                String fieldPath = member(path, field.getKey());
                 Type fieldType = known.get(field.getKey());
                 if (fieldType == null) {
                     errors.add(new FieldError(fieldPath, unknownMessage(field.getKey(), known.keySet())));
@@ -142,7 +144,19 @@ final class AdminJson {
             for (int i = 0; i < node.size(); i++) {
                 unknownFields(node.get(i), list.getActualTypeArguments()[0], path + "[" + i + "]", errors);
             }
+        } else if (type instanceof ParameterizedType map && Map.class.equals(map.getRawType()) && node.isObject()) {
+            // Keys are names chosen by the operator, not fields: only what is under them can be unknown.
+            for (Map.Entry<String, JsonNode> entry : node.properties()) {
+                String entryPath = member(path, entry.getKey());
+                unknownFields(entry.getValue(), map.getActualTypeArguments()[1], entryPath, errors);
+            }
         }
+    }
+
+    /** The path of a member of the object at {@code path}. */
+    private static String member(String path, String key) {
+        String shown = ConfigurationSpec.shown(key);
+        return path.isEmpty() ? shown : path + "." + shown;
     }
 
     private static String unknownMessage(String name, Collection<String> known) {
@@ -156,7 +170,7 @@ final class AdminJson {
         StringBuilder path = new StringBuilder();
         for (JsonMappingException.Reference ref : e.getPath()) {
             if (ref.getFieldName() != null) {
-                path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+                path.replace(0, path.length(), member(path.toString(), ref.getFieldName()));
             } else if (ref.getIndex() >= 0) {
                 path.append('[').append(ref.getIndex()).append(']');
             }
@@ -184,6 +198,9 @@ final class AdminJson {
         }
         if (Collection.class.isAssignableFrom(expected)) {
             return "must be an array";
+        }
+        if (Map.class.isAssignableFrom(expected)) {
+            return "must be a JSON object of entries by name";
         }
         return expected.isRecord() ? "must be a JSON object" : "has a value of the wrong type";
     }

@@ -1,5 +1,7 @@
 package dev.portico.admin;
 
+import dev.portico.domain.model.TokenScope;
+import dev.portico.domain.port.Precondition;
 import dev.portico.domain.validation.FieldError;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
@@ -7,8 +9,10 @@ import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 
 /**
@@ -18,6 +22,8 @@ import java.util.stream.Collectors;
 record Problem(Status status, String detail, List<FieldError> errors, List<String> routes, List<Header> headers) {
     /** The body as a whole, when a fault has no field of its own (malformed JSON, a missing body). */
     static final String BODY = "body";
+    /** The request's media type, when it is not JSON. */
+    static final String CONTENT_TYPE = "Content-Type";
     private static final String REALM = "Bearer realm=\"portico\"";
 
     Problem {
@@ -54,11 +60,46 @@ record Problem(Status status, String detail, List<FieldError> errors, List<Strin
                         REALM + ", error=\"invalid_token\"")));
     }
 
-    static Problem insufficientScope(String scope) {
+    static Problem insufficientScope(TokenScope has, Operation operation) {
         return new Problem(Status.FORBIDDEN_403,
-                "This token may only read; changing the configuration needs a token with scope " + scope + ".",
+                "This token has scope " + has.label() + "; " + operation.name() + " needs a token with scope "
+                        + operation.scope().label() + (operation.scope() == TokenScope.WRITE
+                        ? " (read tokens may only read)." : " (only admin tokens manage tokens)."),
                 List.of(), List.of(), List.of(HeaderValues.create(HeaderNames.WWW_AUTHENTICATE,
-                        REALM + ", error=\"insufficient_scope\"")));
+                        REALM + ", error=\"insufficient_scope\", scope=\"" + operation.scope().label() + "\"")));
+    }
+
+    /** Too many invalid tokens from one address: refused unchecked until {@code wait} has passed. */
+    static Problem tooManyFailures(Duration wait) {
+        long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+        return new Problem(Status.TOO_MANY_REQUESTS_429,
+                "Too many requests with an invalid admin token came from this address; try again in " + seconds
+                        + " seconds.",
+                List.of(), List.of(), List.of(HeaderValues.create(HeaderNames.RETRY_AFTER, Long.toString(seconds))));
+    }
+
+    /**
+     * A write refused by its If-Match or If-None-Match; the answer carries the resource's current ETag, if it has
+     * one, so that a script can tell what it now is.
+     */
+    static Problem preconditionFailed(String resource, Precondition precondition, OptionalLong current) {
+        String detail;
+        if (current.isEmpty()) {
+            detail = resource + " does not exist, and the request required it to (If-Match); nothing was changed.";
+        } else if (precondition instanceof Precondition.MustBeAbsent
+                || precondition instanceof Precondition.RevisionNotIn) {
+            detail = resource + " exists (ETag " + ETags.quoted(current.getAsLong()) + "), and the request required"
+                    + " otherwise (If-None-Match); nothing was changed.";
+        } else {
+            detail = resource + " has changed: its ETag is now " + ETags.quoted(current.getAsLong()) + ", not the one"
+                    + " in If-Match; nothing was changed. Read it again, then decide.";
+        }
+        List<Header> headers = current.isPresent() ? List.of(ETags.etag(current.getAsLong())) : List.of();
+        return new Problem(Status.PRECONDITION_FAILED_412, detail, List.of(), List.of(), headers);
+    }
+
+    static Problem badParameter(String name, String message) {
+        return badRequest("The query parameter " + name + " " + message + ".", List.of(new FieldError(name, message)));
     }
 
     static Problem methodNotAllowed(Method method, List<Method> allowed) {
@@ -71,12 +112,20 @@ record Problem(Status status, String detail, List<FieldError> errors, List<Strin
     static Problem unsupportedMediaType(String contentType) {
         return new Problem(Status.UNSUPPORTED_MEDIA_TYPE_415,
                 "The body must be JSON (Content-Type application/json, UTF-8), not '" + contentType + "'.",
-                List.of(), List.of(), List.of(HeaderValues.create(HeaderNames.ACCEPT, AdminJson.JSON)));
+                List.of(new FieldError(CONTENT_TYPE, "must be application/json (UTF-8), not '" + contentType + "'")),
+                List.of(), List.of(HeaderValues.create(HeaderNames.ACCEPT, AdminJson.JSON)));
     }
 
     static Problem tooLarge(int maxBytes) {
-        return of(Status.REQUEST_ENTITY_TOO_LARGE_413,
-                "The request body is larger than " + maxBytes + " bytes.");
+        return new Problem(Status.REQUEST_ENTITY_TOO_LARGE_413,
+                "The request body is larger than " + maxBytes + " bytes.",
+                List.of(new FieldError(BODY, "is larger than " + maxBytes + " bytes")), List.of(), List.of());
+    }
+
+    static Problem duplicateToken(String name) {
+        return new Problem(Status.CONFLICT_409,
+                "A token named '" + name + "' exists already; revoke it first or choose another name.",
+                List.of(new FieldError("name", "is taken by another token")), List.of(), List.of());
     }
 
     static Problem upstreamInUse(String upstream, List<String> routes) {

@@ -1,5 +1,7 @@
 package dev.portico.admin;
 
+import dev.portico.domain.port.Deletion;
+import dev.portico.domain.port.Precondition;
 import dev.portico.domain.port.PutOutcome;
 import dev.portico.domain.validation.FieldError;
 import io.helidon.http.Header;
@@ -36,35 +38,60 @@ final class Replies {
         res.send(json.encode(problem.json()));
     }
 
-    /** 201 with a Location for a new resource, 200 for a replaced one, 400 naming the fields the domain refused. */
-    <T> void put(ServerResponse res, String location, PutOutcome<T> outcome, Function<T, ?> toJson) {
+    /**
+     * 201 with a Location for a new resource, 200 for a replaced one, both with the new ETag and the revision at which
+     * the change is live; 400 naming the fields the domain refused; 412 when the precondition no longer held.
+     */
+    <T> void put(ServerResponse res, String resource, String location, Precondition precondition, PutOutcome<T> outcome,
+                 Function<T, ?> toJson) {
         switch (outcome) {
             case PutOutcome.Created<T> created -> {
                 res.header(HeaderNames.LOCATION, location);
+                written(res, created.revision());
                 json(res, Status.CREATED_201, toJson.apply(created.value()));
             }
-            case PutOutcome.Replaced<T> replaced -> json(res, Status.OK_200, toJson.apply(replaced.value()));
+            case PutOutcome.Replaced<T> replaced -> {
+                written(res, replaced.revision());
+                json(res, Status.OK_200, toJson.apply(replaced.value()));
+            }
             case PutOutcome.Rejected<T> rejected -> problem(res, AdminJson.invalid(rejected.errors()));
+            case PutOutcome.PreconditionFailed<T> failed ->
+                    problem(res, Problem.preconditionFailed(resource, precondition, failed.current()));
         }
     }
 
+    /** 204 with the revision at which the deletion is live. */
+    void deleted(ServerResponse res, Deletion.Deleted deleted) {
+        res.header(ETags.revision(deleted.revision()));
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
     /** For the methods a known path does not take: 405 with the Allow header. */
-    Handler methodNotAllowed(Method... allowed) {
-        List<Method> allow = List.of(allowed);
-        return (req, res) -> problem(res, Problem.methodNotAllowed(req.prologue().method(), allow));
+    Handler methodNotAllowed(List<Method> allowed) {
+        return (req, res) -> problem(res, Problem.methodNotAllowed(req.prologue().method(), allowed));
+    }
+
+    /** Reads and binds a JSON body. */
+    <T extends Record> Decoded<T> body(ServerRequest req, Class<T> type) {
+        return switch (RequestBody.read(req)) {
+            case Decoded.Refused<byte[]> refused -> new Decoded.Refused<>(refused.problem());
+            case Decoded.Ok<byte[]> bytes -> json.decode(bytes.value(), type);
+        };
     }
 
     /** Reads and binds a PUT body, and checks that a name it states is the path's. */
     <T extends Record & NamedRequest> Decoded<T> body(ServerRequest req, Class<T> type, String pathName) {
-        return switch (RequestBody.read(req)) {
-            case Decoded.Refused<byte[]> refused -> new Decoded.Refused<>(refused.problem());
-            case Decoded.Ok<byte[]> bytes -> switch (json.decode(bytes.value(), type)) {
-                case Decoded.Refused<T> refused -> refused;
-                case Decoded.Ok<T> ok -> {
-                    List<FieldError> nameErrors = ok.value().nameErrors(pathName);
-                    yield nameErrors.isEmpty() ? ok : new Decoded.Refused<>(AdminJson.invalid(nameErrors));
-                }
-            };
+        return switch (body(req, type)) {
+            case Decoded.Refused<T> refused -> refused;
+            case Decoded.Ok<T> ok -> {
+                List<FieldError> nameErrors = ok.value().nameErrors("", pathName);
+                yield nameErrors.isEmpty() ? ok : new Decoded.Refused<>(AdminJson.invalid(nameErrors));
+            }
         };
+    }
+
+    private static void written(ServerResponse res, long revision) {
+        res.header(ETags.etag(revision));
+        res.header(ETags.revision(revision));
     }
 }

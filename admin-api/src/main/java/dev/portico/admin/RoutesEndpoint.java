@@ -1,19 +1,20 @@
 package dev.portico.admin;
 
 import dev.portico.domain.model.Route;
+import dev.portico.domain.model.TokenScope;
 import dev.portico.domain.port.Deletion;
 import dev.portico.domain.port.ManageRoutes;
+import dev.portico.domain.port.Precondition;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.util.Comparator;
+import java.util.List;
 
-/** {@code /v1/routes}: list, read, create or replace, and delete routes by name. */
-final class RoutesEndpoint implements HttpService {
+/** {@code /v1/routes}: list, read, create or replace, and delete routes by name; writes may be conditional. */
+final class RoutesEndpoint implements Endpoint {
     static final String PATH = "/v1/routes";
 
     private final ManageRoutes routes;
@@ -25,13 +26,12 @@ final class RoutesEndpoint implements HttpService {
     }
 
     @Override
-    public void routing(HttpRules rules) {
-        rules.get("/", this::list)
-                .any("/", replies.methodNotAllowed(Method.GET))
-                .get("/{name}", this::get)
-                .put("/{name}", this::put)
-                .delete("/{name}", this::delete)
-                .any("/{name}", replies.methodNotAllowed(Method.GET, Method.PUT, Method.DELETE));
+    public List<Operation> operations() {
+        return List.of(
+                new Operation(Method.GET, PATH, TokenScope.READ, this::list),
+                new Operation(Method.GET, PATH + "/{name}", TokenScope.READ, this::get),
+                new Operation(Method.PUT, PATH + "/{name}", TokenScope.WRITE, this::put),
+                new Operation(Method.DELETE, PATH + "/{name}", TokenScope.WRITE, this::delete));
     }
 
     private void list(ServerRequest req, ServerResponse res) {
@@ -43,33 +43,53 @@ final class RoutesEndpoint implements HttpService {
 
     private void get(ServerRequest req, ServerResponse res) {
         String name = name(req);
-        routes.route(name).ifPresentOrElse(
-                route -> replies.json(res, Status.OK_200, RouteJson.of(route)),
+        routes.storedRoute(name).ifPresentOrElse(
+                stored -> {
+                    res.header(ETags.etag(stored.revision()));
+                    replies.json(res, Status.OK_200, RouteJson.of(stored.value()));
+                },
                 () -> replies.problem(res, notFound(name)));
     }
 
     private void put(ServerRequest req, ServerResponse res) {
         String name = name(req);
-        switch (replies.body(req, RouteRequest.class, name)) {
-            case Decoded.Refused<RouteRequest> refused -> replies.problem(res, refused.problem());
-            case Decoded.Ok<RouteRequest> body -> replies.put(res, PATH + "/" + name,
-                    routes.putRoute(name, body.value().spec()), RouteJson::of);
+        switch (ETags.precondition(req)) {
+            case Decoded.Refused<Precondition> refused -> replies.problem(res, refused.problem());
+            case Decoded.Ok<Precondition> precondition -> {
+                switch (replies.body(req, RouteRequest.class, name)) {
+                    case Decoded.Refused<RouteRequest> refused -> replies.problem(res, refused.problem());
+                    case Decoded.Ok<RouteRequest> body -> replies.put(res, described(name), PATH + "/" + name,
+                            precondition.value(), routes.putRoute(name, body.value().spec(), precondition.value(),
+                                    Caller.change(req)), RouteJson::of);
+                }
+            }
         }
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
         String name = name(req);
-        switch (routes.deleteRoute(name)) {
-            case Deletion.Deleted deleted -> res.status(Status.NO_CONTENT_204).send();
-            case Deletion.NotFound notFound -> replies.problem(res, notFound(name));
-            // Nothing refers to a route today; should that change, the store refuses and so does the API.
-            case Deletion.InUse inUse -> replies.problem(res, Problem.of(Status.CONFLICT_409,
-                    "Route '" + name + "' is still in use and was not deleted."));
+        switch (ETags.precondition(req)) {
+            case Decoded.Refused<Precondition> refused -> replies.problem(res, refused.problem());
+            case Decoded.Ok<Precondition> precondition -> {
+                switch (routes.deleteRoute(name, precondition.value(), Caller.change(req))) {
+                    case Deletion.Deleted deleted -> replies.deleted(res, deleted);
+                    case Deletion.NotFound notFound -> replies.problem(res, notFound(name));
+                    // Nothing refers to a route today; should that change, the store refuses and so does the API.
+                    case Deletion.InUse inUse -> replies.problem(res, Problem.of(Status.CONFLICT_409,
+                            "Route '" + name + "' is still in use and was not deleted."));
+                    case Deletion.PreconditionFailed failed -> replies.problem(res,
+                            Problem.preconditionFailed(described(name), precondition.value(), failed.current()));
+                }
+            }
         }
     }
 
     private static String name(ServerRequest req) {
         return req.path().pathParameters().get("name");
+    }
+
+    private static String described(String name) {
+        return "Route '" + name + "'";
     }
 
     private static Problem notFound(String name) {

@@ -1,19 +1,20 @@
 package dev.portico.admin;
 
+import dev.portico.domain.model.TokenScope;
 import dev.portico.domain.model.Upstream;
 import dev.portico.domain.port.Deletion;
 import dev.portico.domain.port.ManageUpstreams;
+import dev.portico.domain.port.Precondition;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.util.Comparator;
+import java.util.List;
 
-/** {@code /v1/upstreams}: list, read, create or replace, and delete upstreams by name. */
-final class UpstreamsEndpoint implements HttpService {
+/** {@code /v1/upstreams}: list, read, create or replace, and delete upstreams by name; writes may be conditional. */
+final class UpstreamsEndpoint implements Endpoint {
     static final String PATH = "/v1/upstreams";
 
     private final ManageUpstreams upstreams;
@@ -25,13 +26,12 @@ final class UpstreamsEndpoint implements HttpService {
     }
 
     @Override
-    public void routing(HttpRules rules) {
-        rules.get("/", this::list)
-                .any("/", replies.methodNotAllowed(Method.GET))
-                .get("/{name}", this::get)
-                .put("/{name}", this::put)
-                .delete("/{name}", this::delete)
-                .any("/{name}", replies.methodNotAllowed(Method.GET, Method.PUT, Method.DELETE));
+    public List<Operation> operations() {
+        return List.of(
+                new Operation(Method.GET, PATH, TokenScope.READ, this::list),
+                new Operation(Method.GET, PATH + "/{name}", TokenScope.READ, this::get),
+                new Operation(Method.PUT, PATH + "/{name}", TokenScope.WRITE, this::put),
+                new Operation(Method.DELETE, PATH + "/{name}", TokenScope.WRITE, this::delete));
     }
 
     private void list(ServerRequest req, ServerResponse res) {
@@ -43,31 +43,51 @@ final class UpstreamsEndpoint implements HttpService {
 
     private void get(ServerRequest req, ServerResponse res) {
         String name = name(req);
-        upstreams.upstream(name).ifPresentOrElse(
-                upstream -> replies.json(res, Status.OK_200, UpstreamJson.of(upstream)),
+        upstreams.storedUpstream(name).ifPresentOrElse(
+                stored -> {
+                    res.header(ETags.etag(stored.revision()));
+                    replies.json(res, Status.OK_200, UpstreamJson.of(stored.value()));
+                },
                 () -> replies.problem(res, notFound(name)));
     }
 
     private void put(ServerRequest req, ServerResponse res) {
         String name = name(req);
-        switch (replies.body(req, UpstreamRequest.class, name)) {
-            case Decoded.Refused<UpstreamRequest> refused -> replies.problem(res, refused.problem());
-            case Decoded.Ok<UpstreamRequest> body -> replies.put(res, PATH + "/" + name,
-                    upstreams.putUpstream(name, body.value().targetSpecs()), UpstreamJson::of);
+        switch (ETags.precondition(req)) {
+            case Decoded.Refused<Precondition> refused -> replies.problem(res, refused.problem());
+            case Decoded.Ok<Precondition> precondition -> {
+                switch (replies.body(req, UpstreamRequest.class, name)) {
+                    case Decoded.Refused<UpstreamRequest> refused -> replies.problem(res, refused.problem());
+                    case Decoded.Ok<UpstreamRequest> body -> replies.put(res, described(name), PATH + "/" + name,
+                            precondition.value(), upstreams.putUpstream(name, body.value().targetSpecs(),
+                                    precondition.value(), Caller.change(req)), UpstreamJson::of);
+                }
+            }
         }
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
         String name = name(req);
-        switch (upstreams.deleteUpstream(name)) {
-            case Deletion.Deleted deleted -> res.status(Status.NO_CONTENT_204).send();
-            case Deletion.NotFound notFound -> replies.problem(res, notFound(name));
-            case Deletion.InUse inUse -> replies.problem(res, Problem.upstreamInUse(name, inUse.routes()));
+        switch (ETags.precondition(req)) {
+            case Decoded.Refused<Precondition> refused -> replies.problem(res, refused.problem());
+            case Decoded.Ok<Precondition> precondition -> {
+                switch (upstreams.deleteUpstream(name, precondition.value(), Caller.change(req))) {
+                    case Deletion.Deleted deleted -> replies.deleted(res, deleted);
+                    case Deletion.NotFound notFound -> replies.problem(res, notFound(name));
+                    case Deletion.InUse inUse -> replies.problem(res, Problem.upstreamInUse(name, inUse.routes()));
+                    case Deletion.PreconditionFailed failed -> replies.problem(res,
+                            Problem.preconditionFailed(described(name), precondition.value(), failed.current()));
+                }
+            }
         }
     }
 
     private static String name(ServerRequest req) {
         return req.path().pathParameters().get("name");
+    }
+
+    private static String described(String name) {
+        return "Upstream '" + name + "'";
     }
 
     private static Problem notFound(String name) {

@@ -2,10 +2,12 @@ package dev.portico.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portico.domain.fakes.InMemoryAuditLog;
 import dev.portico.domain.fakes.InMemoryConfigStore;
 import dev.portico.domain.fakes.InMemoryTokenStore;
 import dev.portico.domain.port.ConfigStore;
 import dev.portico.domain.service.AdminTokens;
+import dev.portico.domain.service.AuditTrail;
 import dev.portico.domain.service.ConfigurationService;
 import dev.portico.domain.service.Routing;
 import io.helidon.webserver.WebServer;
@@ -32,20 +34,32 @@ final class AdminServer implements AutoCloseable {
 
     final ConfigStore store;
     final Routing routing;
-    final InMemoryTokenStore tokenStore = new InMemoryTokenStore();
-    final AdminTokens tokens = new AdminTokens(tokenStore, Clock.systemUTC());
+    final InMemoryTokenStore tokenStore;
+    final AdminTokens tokens;
+    final InMemoryAuditLog auditLog;
+    final AdminApi api;
     final WebServer server;
     final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
 
-    private AdminServer(ConfigStore store) {
+    private AdminServer(ConfigStore store, Clock clock) {
         this.store = store;
         this.routing = new Routing(store);
+        if (store instanceof InMemoryConfigStore inMemory) {
+            // As in the database: token changes land in the same audit log as configuration changes.
+            this.auditLog = inMemory.auditLog();
+            this.tokenStore = new InMemoryTokenStore(inMemory, clock);
+        } else {
+            this.auditLog = new InMemoryAuditLog();
+            this.tokenStore = new InMemoryTokenStore();
+        }
+        this.tokens = new AdminTokens(tokenStore, clock);
         ConfigurationService configuration = new ConfigurationService(store, routing);
         tokens.bootstrap(Optional.of(SECRET));
-        AdminApi api = AdminApi.create(configuration, configuration, tokens);
+        this.api = AdminApi.create(new AdminApi.Ports(configuration, configuration, configuration, tokens, tokens,
+                new AuditTrail(auditLog)), clock);
         this.server = WebServer.builder()
                 .host("127.0.0.1")
                 .port(0)
@@ -55,11 +69,16 @@ final class AdminServer implements AutoCloseable {
     }
 
     static AdminServer start() {
-        return new AdminServer(new InMemoryConfigStore());
+        return new AdminServer(new InMemoryConfigStore(), Clock.systemUTC());
     }
 
     static AdminServer start(ConfigStore store) {
-        return new AdminServer(store);
+        return new AdminServer(store, Clock.systemUTC());
+    }
+
+    /** With a clock the test controls: it times audit entries and the throttling of failed authentications. */
+    static AdminServer start(Clock clock) {
+        return new AdminServer(new InMemoryConfigStore(new InMemoryAuditLog(), clock), clock);
     }
 
     URI uri(String path) {

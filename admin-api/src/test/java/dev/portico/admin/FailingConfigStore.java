@@ -1,10 +1,16 @@
 package dev.portico.admin;
 
 import dev.portico.domain.model.Configuration;
+import dev.portico.domain.model.ConfigurationContent;
+import dev.portico.domain.model.ConfigurationStatus;
 import dev.portico.domain.model.Route;
+import dev.portico.domain.model.Stored;
 import dev.portico.domain.model.Upstream;
+import dev.portico.domain.port.Change;
 import dev.portico.domain.port.ConfigStore;
 import dev.portico.domain.port.Deletion;
+import dev.portico.domain.port.Precondition;
+import dev.portico.domain.port.Replacement;
 import dev.portico.domain.port.StoreWrite;
 
 import java.util.List;
@@ -29,12 +35,17 @@ final class FailingConfigStore implements ConfigStore {
     }
 
     @Override
+    public ConfigurationStatus status() {
+        throw down();
+    }
+
+    @Override
     public List<Upstream> upstreams() {
         throw down();
     }
 
     @Override
-    public Optional<Upstream> upstream(String name) {
+    public Optional<Stored<Upstream>> storedUpstream(String name) {
         throw down();
     }
 
@@ -44,27 +55,32 @@ final class FailingConfigStore implements ConfigStore {
     }
 
     @Override
-    public Optional<Route> route(String name) {
+    public Optional<Stored<Route>> storedRoute(String name) {
         throw down();
     }
 
     @Override
-    public StoreWrite.Written saveUpstream(Upstream upstream) {
+    public StoreWrite saveUpstream(Upstream upstream, Precondition precondition, Change change) {
         throw down();
     }
 
     @Override
-    public Deletion deleteUpstream(String name) {
+    public Deletion deleteUpstream(String name, Precondition precondition, Change change) {
         throw down();
     }
 
     @Override
-    public StoreWrite saveRoute(Route route) {
+    public StoreWrite saveRoute(Route route, Precondition precondition, Change change) {
         throw down();
     }
 
     @Override
-    public Deletion deleteRoute(String name) {
+    public Deletion deleteRoute(String name, Precondition precondition, Change change) {
+        throw down();
+    }
+
+    @Override
+    public Replacement replaceAll(ConfigurationContent wanted, Precondition precondition, Change change) {
         throw down();
     }
 }

@@ -2,6 +2,7 @@ package dev.portico.app;
 
 import dev.portico.admin.AdminApi;
 import dev.portico.domain.service.AdminTokens;
+import dev.portico.domain.service.AuditTrail;
 import dev.portico.domain.service.AdminTokens.InitialToken;
 import dev.portico.domain.service.ConfigurationService;
 import dev.portico.domain.service.Routing;
@@ -56,7 +57,8 @@ public final class Portico implements AutoCloseable {
             announce(tokens.bootstrap(settings.adminToken()), settings.dataDir());
 
             proxy = Proxy.create(routing, ProxySettings.fromTrustedProxies(settings.trustedProxies()));
-            AdminApi admin = AdminApi.create(configuration, configuration, tokens);
+            AdminApi admin = AdminApi.create(new AdminApi.Ports(configuration, configuration, configuration, tokens,
+                    tokens, new AuditTrail(database.auditLog())));
             WebServerConfig.Builder builder = WebServer.builder()
                     .shutdownHook(false)
                     .host(settings.httpHost())

@@ -1,6 +1,7 @@
 package dev.portico.domain.port;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 /** What became of a delete request. */
 public sealed interface Deletion {
@@ -19,5 +20,13 @@ public sealed interface Deletion {
         public InUse {
             routes = List.copyOf(routes);
         }
+    }
+
+    /**
+     * Kept: the resource did not meet the delete's {@link Precondition}.
+     *
+     * @param current the revision the resource was last written at; empty when it does not exist
+     */
+    record PreconditionFailed(OptionalLong current) implements Deletion {
     }
 }

@@ -1,5 +1,6 @@
 package dev.portico.domain.port;
 
+import dev.portico.domain.model.Stored;
 import dev.portico.domain.model.Upstream;
 
 import java.util.List;
@@ -12,7 +13,21 @@ public interface ManageUpstreams {
 
     Optional<Upstream> upstream(String name);
 
-    PutOutcome<Upstream> putUpstream(String name, List<Upstream.TargetSpec> targets);
+    /** The upstream with the revision it was last written at (its ETag). */
+    Optional<Stored<Upstream>> storedUpstream(String name);
 
-    Deletion deleteUpstream(String name);
+    PutOutcome<Upstream> putUpstream(String name, List<Upstream.TargetSpec> targets, Precondition precondition,
+                                     Change change);
+
+    Deletion deleteUpstream(String name, Precondition precondition, Change change);
+
+    /** An unconditional put on Portico's own account. */
+    default PutOutcome<Upstream> putUpstream(String name, List<Upstream.TargetSpec> targets) {
+        return putUpstream(name, targets, Precondition.Unconditional.INSTANCE, Change.SYSTEM);
+    }
+
+    /** An unconditional delete on Portico's own account. */
+    default Deletion deleteUpstream(String name) {
+        return deleteUpstream(name, Precondition.Unconditional.INSTANCE, Change.SYSTEM);
+    }
 }

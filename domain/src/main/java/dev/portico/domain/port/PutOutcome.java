@@ -3,6 +3,7 @@ package dev.portico.domain.port;
 import dev.portico.domain.validation.FieldError;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 /** What became of a create-or-replace request. */
 public sealed interface PutOutcome<T> {
@@ -20,5 +21,13 @@ public sealed interface PutOutcome<T> {
         public Rejected {
             errors = List.copyOf(errors);
         }
+    }
+
+    /**
+     * Refused because the resource did not meet the request's {@link Precondition}; nothing was stored.
+     *
+     * @param current the revision the resource was last written at; empty when it does not exist
+     */
+    record PreconditionFailed<T>(OptionalLong current) implements PutOutcome<T> {
     }
 }

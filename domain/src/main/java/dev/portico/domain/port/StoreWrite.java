@@ -1,5 +1,7 @@
 package dev.portico.domain.port;
 
+import java.util.OptionalLong;
+
 /** What the store did with a write. */
 public sealed interface StoreWrite {
 
@@ -9,5 +11,13 @@ public sealed interface StoreWrite {
 
     /** Not written: the route names an upstream that does not exist. */
     record UpstreamMissing(String upstream) implements StoreWrite {
+    }
+
+    /**
+     * Not written: the resource did not meet the write's {@link Precondition}.
+     *
+     * @param current the revision the resource was last written at; empty when it does not exist
+     */
+    record PreconditionFailed(OptionalLong current) implements StoreWrite {
     }
 }

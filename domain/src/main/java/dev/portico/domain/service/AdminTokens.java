@@ -2,23 +2,35 @@ package dev.portico.domain.service;
 
 import dev.portico.domain.model.AdminToken;
 import dev.portico.domain.model.TokenScope;
+import dev.portico.domain.model.ResourceName;
 import dev.portico.domain.port.AuthenticateAdmin;
+import dev.portico.domain.port.Change;
+import dev.portico.domain.port.ManageTokens;
+import dev.portico.domain.port.Revocation;
+import dev.portico.domain.port.TokenCreation;
 import dev.portico.domain.port.TokenStore;
+import dev.portico.domain.validation.Errors;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
-/** Admin tokens: creating the first one, and checking presented secrets against stored hashes in constant time. */
-public final class AdminTokens implements AuthenticateAdmin {
+/**
+ * Admin tokens: creating the first one, checking presented secrets against stored hashes in constant time, and
+ * creating and revoking tokens on an operator's request. A change is effective on this node with the next request:
+ * the cache of tokens is reloaded before the change is answered.
+ */
+public final class AdminTokens implements AuthenticateAdmin, ManageTokens {
     /** The name of the token created on first start. */
     public static final String INITIAL_TOKEN_NAME = "admin";
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -26,6 +38,8 @@ public final class AdminTokens implements AuthenticateAdmin {
     private final TokenStore store;
     private final Clock clock;
     private final AtomicReference<List<AdminToken>> tokens = new AtomicReference<>(List.of());
+    /** Serialises reloads, so that one that read the store before a revocation cannot overwrite one that read after. */
+    private final ReentrantLock reloading = new ReentrantLock();
 
     public AdminTokens(TokenStore store, Clock clock) {
         this.store = Objects.requireNonNull(store);
@@ -73,7 +87,12 @@ public final class AdminTokens implements AuthenticateAdmin {
 
     /** Re-reads the stored tokens (after a change, or another node's). */
     public void reload() {
-        tokens.set(List.copyOf(store.tokens()));
+        reloading.lock();
+        try {
+            tokens.set(List.copyOf(store.tokens()));
+        } finally {
+            reloading.unlock();
+        }
     }
 
     @Override
@@ -92,8 +111,41 @@ public final class AdminTokens implements AuthenticateAdmin {
         return Optional.ofNullable(match);
     }
 
+    @Override
+    public List<AdminToken> tokens() {
+        return store.tokens();
+    }
+
+    @Override
+    public TokenCreation createToken(String name, String scope, Change change) {
+        Errors errors = new Errors();
+        ResourceName.check("name", name, errors);
+        TokenScope parsed = TokenScope.parse("scope", scope, errors);
+        if (!errors.isEmpty()) {
+            return new TokenCreation.Rejected(errors.list());
+        }
+        String secret = newSecret();
+        AdminToken token = token(name, secret, parsed);
+        if (!store.create(token, change)) {
+            return TokenCreation.Duplicate.INSTANCE;
+        }
+        reload();
+        return new TokenCreation.Created(token, secret);
+    }
+
+    @Override
+    public Revocation revokeToken(String name, Change change) {
+        Revocation outcome = store.revoke(name, change);
+        if (outcome == Revocation.REVOKED) {
+            reload();
+        }
+        return outcome;
+    }
+
     public AdminToken token(String name, String secret, TokenScope scope) {
-        return new AdminToken(name, HexFormat.of().formatHex(sha256(secret)), scope, clock.instant());
+        // Microseconds, as both databases keep them: the creation time answered is then the one listed later.
+        return new AdminToken(name, HexFormat.of().formatHex(sha256(secret)), scope,
+                clock.instant().truncatedTo(ChronoUnit.MICROS));
     }
 
     /** 256 random bits, URL-safe so that it survives shells and headers unquoted. */

@@ -1,9 +1,15 @@
 package dev.portico.domain.service;
 
+import dev.portico.domain.fakes.InMemoryConfigStore;
 import dev.portico.domain.fakes.InMemoryTokenStore;
 import dev.portico.domain.model.AdminToken;
+import dev.portico.domain.model.AuditEntry;
 import dev.portico.domain.model.TokenScope;
+import dev.portico.domain.port.Change;
+import dev.portico.domain.port.Revocation;
+import dev.portico.domain.port.TokenCreation;
 import dev.portico.domain.service.AdminTokens.InitialToken;
+import dev.portico.domain.validation.FieldError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
@@ -20,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class AdminTokensTest {
     private static final Instant NOW = Instant.parse("2025-01-02T03:04:05Z");
@@ -157,5 +164,83 @@ class AdminTokensTest {
         assertThat(TokenScope.READ.allows(TokenScope.READ)).isTrue();
         assertThat(TokenScope.READ.allows(TokenScope.WRITE)).isFalse();
         assertThat(TokenScope.WRITE.allows(TokenScope.ADMIN)).isFalse();
+    }
+
+    @Test
+    void aCreatedTokenAuthenticatesAtOnceWithTheSecretAnsweredOnce() {
+        AdminTokens tokens = start();
+        tokens.bootstrap(Optional.of("admin-secret"));
+
+        TokenCreation outcome = tokens.createToken("ci", "write", new Change("admin", "POST"));
+
+        assertThat(outcome).isInstanceOf(TokenCreation.Created.class);
+        TokenCreation.Created created = (TokenCreation.Created) outcome;
+        assertThat(created.secret()).startsWith("ptc_");
+        assertThat(created.toString()).doesNotContain(created.secret());
+        assertThat(created.token().scope()).isEqualTo(TokenScope.WRITE);
+        assertThat(tokens.authenticate(created.secret())).get().extracting(AdminToken::name).isEqualTo("ci");
+        assertThat(tokens.tokens()).extracting(AdminToken::name).containsExactly("admin", "ci");
+        assertThat(store.tokens()).allSatisfy(t -> assertThat(t.sha256Hex()).isNotEqualTo(created.secret()));
+    }
+
+    @Test
+    void aDuplicateNameOrAnInvalidNameOrScopeCreatesNothing() {
+        AdminTokens tokens = start();
+        tokens.bootstrap(Optional.of("admin-secret"));
+
+        assertThat(tokens.createToken("admin", "read", new Change("admin", "POST")))
+                .isSameAs(TokenCreation.Duplicate.INSTANCE);
+        assertThat(tokens.createToken("bad name", "root", new Change("admin", "POST")))
+                .isInstanceOfSatisfying(TokenCreation.Rejected.class, rejected -> assertThat(rejected.errors())
+                        .extracting(FieldError::field).containsExactly("name", "scope"));
+        assertThat(tokens.createToken("ci", null, new Change("admin", "POST")))
+                .isInstanceOf(TokenCreation.Rejected.class);
+        assertThat(tokens.createToken("ci", "READ", new Change("admin", "POST")))
+                .as("scopes are written in lower case").isInstanceOf(TokenCreation.Rejected.class);
+        assertThat(store.tokens()).extracting(AdminToken::name).containsExactly("admin");
+    }
+
+    @Test
+    void aRevokedTokenFailsOnTheVeryNextAuthentication() {
+        AdminTokens tokens = start();
+        tokens.bootstrap(Optional.of("admin-secret"));
+        String secret = ((TokenCreation.Created) tokens.createToken("ci", "read", new Change("admin", "POST"))).secret();
+        assertThat(tokens.authenticate(secret)).isPresent();
+
+        assertThat(tokens.revokeToken("ci", new Change("admin", "DELETE"))).isEqualTo(Revocation.REVOKED);
+
+        assertThat(tokens.authenticate(secret)).isEmpty();
+        assertThat(tokens.revokeToken("ci", new Change("admin", "DELETE"))).isEqualTo(Revocation.NOT_FOUND);
+    }
+
+    @Test
+    void theLastAdminTokenCannotBeRevokedButAnyOtherAdminCan() {
+        AdminTokens tokens = start();
+        tokens.bootstrap(Optional.of("admin-secret"));
+        tokens.createToken("ops", "admin", new Change("admin", "POST"));
+        tokens.createToken("ci", "write", new Change("admin", "POST"));
+
+        assertThat(tokens.revokeToken("admin", new Change("ops", "DELETE"))).isEqualTo(Revocation.REVOKED);
+        assertThat(tokens.revokeToken("ops", new Change("ops", "DELETE"))).isEqualTo(Revocation.LAST_ADMIN);
+
+        assertThat(store.tokens()).extracting(AdminToken::name).containsExactly("ci", "ops");
+    }
+
+    @Test
+    void tokenChangesAreAuditedWithoutTheirSecrets() {
+        InMemoryConfigStore configStore = new InMemoryConfigStore();
+        InMemoryTokenStore audited = new InMemoryTokenStore(configStore, clock);
+        AdminTokens tokens = new AdminTokens(audited, clock);
+        tokens.bootstrap(Optional.of("admin-secret"));
+
+        String secret = ((TokenCreation.Created) tokens.createToken("ci", "read", new Change("admin", "POST"))).secret();
+        tokens.revokeToken("ci", new Change("admin", "DELETE"));
+        tokens.revokeToken("admin", new Change("admin", "DELETE"));
+
+        assertThat(configStore.auditLog().latest(10)).extracting(AuditEntry::actor, AuditEntry::method,
+                AuditEntry::resource, AuditEntry::summary).containsExactly(
+                tuple("admin", "DELETE", "tokens/ci", "revoked"),
+                tuple("admin", "POST", "tokens/ci", "created with scope read"));
+        assertThat(configStore.auditLog().latest(10).toString()).doesNotContain(secret);
     }
 }

@@ -2,14 +2,20 @@ package dev.portico.domain.service;
 
 import dev.portico.domain.fakes.InMemoryConfigStore;
 import dev.portico.domain.model.Configuration;
+import dev.portico.domain.model.ConfigurationContent;
+import dev.portico.domain.model.ConfigurationStatus;
 import dev.portico.domain.model.ResolvedRoute;
 import dev.portico.domain.model.Route;
 import dev.portico.domain.model.RoutingDecision;
 import dev.portico.domain.model.RoutingTable;
+import dev.portico.domain.model.Stored;
 import dev.portico.domain.model.Target;
 import dev.portico.domain.model.Upstream;
+import dev.portico.domain.port.Change;
 import dev.portico.domain.port.ConfigStore;
 import dev.portico.domain.port.Deletion;
+import dev.portico.domain.port.Precondition;
+import dev.portico.domain.port.Replacement;
 import dev.portico.domain.port.StoreWrite;
 import org.junit.jupiter.api.Test;
 
@@ -157,12 +163,17 @@ class RoutingTest {
         }
 
         @Override
+        public ConfigurationStatus status() {
+            throw new UnsupportedOperationException("Routing only loads");
+        }
+
+        @Override
         public List<Upstream> upstreams() {
             throw new UnsupportedOperationException("Routing only loads");
         }
 
         @Override
-        public Optional<Upstream> upstream(String name) {
+        public Optional<Stored<Upstream>> storedUpstream(String name) {
             throw new UnsupportedOperationException("Routing only loads");
         }
 
@@ -172,27 +183,32 @@ class RoutingTest {
         }
 
         @Override
-        public Optional<Route> route(String name) {
+        public Optional<Stored<Route>> storedRoute(String name) {
             throw new UnsupportedOperationException("Routing only loads");
         }
 
         @Override
-        public StoreWrite.Written saveUpstream(Upstream upstream) {
+        public StoreWrite saveUpstream(Upstream upstream, Precondition precondition, Change change) {
             throw new UnsupportedOperationException("Routing only loads");
         }
 
         @Override
-        public Deletion deleteUpstream(String name) {
+        public Deletion deleteUpstream(String name, Precondition precondition, Change change) {
             throw new UnsupportedOperationException("Routing only loads");
         }
 
         @Override
-        public StoreWrite saveRoute(Route route) {
+        public StoreWrite saveRoute(Route route, Precondition precondition, Change change) {
             throw new UnsupportedOperationException("Routing only loads");
         }
 
         @Override
-        public Deletion deleteRoute(String name) {
+        public Deletion deleteRoute(String name, Precondition precondition, Change change) {
+            throw new UnsupportedOperationException("Routing only loads");
+        }
+
+        @Override
+        public Replacement replaceAll(ConfigurationContent wanted, Precondition precondition, Change change) {
             throw new UnsupportedOperationException("Routing only loads");
         }
     }
