@@ -297,14 +297,17 @@ final class JdbiConfigStore implements ConfigStore {
 
     private static void writeUpstream(Handle handle, Upstream upstream, boolean create, long revision, Instant now) {
         if (create) {
-            handle.createUpdate("INSERT INTO upstreams (name, created_at, updated_at, updated_revision)"
-                            + " VALUES (:name, :now, :now, :revision)")
+            UpstreamRow.bindSettings(handle.createUpdate("INSERT INTO upstreams (name, created_at, updated_at,"
+                            + " updated_revision, " + UpstreamRow.SETTINGS + ") VALUES (:name, :now, :now, :revision, "
+                            + UpstreamRow.SETTINGS_PARAMETERS + ")"), upstream)
                     .bind("name", upstream.name())
                     .bind("now", now)
                     .bind("revision", revision)
                     .execute();
         } else {
-            handle.createUpdate("UPDATE upstreams SET updated_at = :now, updated_revision = :revision WHERE name = :name")
+            UpstreamRow.bindSettings(handle.createUpdate("UPDATE upstreams SET updated_at = :now,"
+                            + " updated_revision = :revision, " + UpstreamRow.SETTINGS_ASSIGNMENTS + " WHERE name = :name"),
+                            upstream)
                     .bind("name", upstream.name())
                     .bind("now", now)
                     .bind("revision", revision)
@@ -314,13 +317,16 @@ final class JdbiConfigStore implements ConfigStore {
                     .execute();
         }
         PreparedBatch targets = handle.prepareBatch(
-                "INSERT INTO upstream_targets (" + TargetRow.COLUMNS + ") VALUES (:upstream, :position, :url, :weight)");
+                "INSERT INTO upstream_targets (" + TargetRow.COLUMNS
+                        + ") VALUES (:upstream, :position, :url, :weight, :maxConnections, :drain)");
         List<Target> list = upstream.targets();
         for (int position = 0; position < list.size(); position++) {
             targets.bind("upstream", upstream.name())
                     .bind("position", position)
                     .bind("url", list.get(position).url())
                     .bind("weight", list.get(position).weight())
+                    .bind("maxConnections", list.get(position).maxConnections())
+                    .bind("drain", list.get(position).drain())
                     .add();
         }
         targets.execute();
@@ -374,11 +380,12 @@ final class JdbiConfigStore implements ConfigStore {
     }
 
     private static List<Stored<Upstream>> readUpstreams(Handle handle) {
-        Map<String, Long> names = handle.createQuery("SELECT name, updated_revision FROM upstreams")
-                .map((row, context) -> Map.entry(row.getString("name"), row.getLong("updated_revision")))
+        Map<String, UpstreamRow> names = handle
+                .createQuery("SELECT name, updated_revision, " + UpstreamRow.SETTINGS + " FROM upstreams")
+                .map((row, context) -> UpstreamRow.map(row))
                 .list()
                 .stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+                .collect(Collectors.toMap(UpstreamRow::name, row -> row));
         Map<String, List<TargetRow>> targets = handle
                 .createQuery("SELECT " + TargetRow.COLUMNS + " FROM upstream_targets ORDER BY upstream_name, position")
                 .map((row, context) -> TargetRow.map(row))
@@ -387,13 +394,18 @@ final class JdbiConfigStore implements ConfigStore {
                 .collect(Collectors.groupingBy(TargetRow::upstreamName));
         return names.keySet().stream()
                 .sorted(BY_NAME)
-                .map(name -> new Stored<>(toUpstream(name, targets.getOrDefault(name, List.of())), names.get(name)))
+                .map(name -> new Stored<>(toUpstream(names.get(name), targets.getOrDefault(name, List.of())),
+                        names.get(name).updatedRevision()))
                 .toList();
     }
 
     private static Optional<Stored<Upstream>> readUpstream(Handle handle, String name) {
-        OptionalLong revision = storedRevision(handle, "upstreams", name);
-        if (revision.isEmpty()) {
+        Optional<UpstreamRow> upstream = handle
+                .createQuery("SELECT name, updated_revision, " + UpstreamRow.SETTINGS + " FROM upstreams WHERE name = :name")
+                .bind("name", name)
+                .map((row, context) -> UpstreamRow.map(row))
+                .findOne();
+        if (upstream.isEmpty()) {
             return Optional.empty();
         }
         List<TargetRow> targets = handle
@@ -402,11 +414,11 @@ final class JdbiConfigStore implements ConfigStore {
                 .bind("name", name)
                 .map((row, context) -> TargetRow.map(row))
                 .list();
-        return Optional.of(new Stored<>(toUpstream(name, targets), revision.getAsLong()));
+        return Optional.of(new Stored<>(toUpstream(upstream.get(), targets), upstream.get().updatedRevision()));
     }
 
-    private static Upstream toUpstream(String name, List<TargetRow> rows) {
-        return new Upstream(name, rows.stream().map(TargetRow::toTarget).toList());
+    private static Upstream toUpstream(UpstreamRow upstream, List<TargetRow> rows) {
+        return upstream.toUpstream(rows.stream().map(TargetRow::toTarget).toList());
     }
 
     private static List<Stored<Route>> readRoutes(Handle handle) {

@@ -5,7 +5,12 @@ import dev.portico.domain.model.Configuration;
 import dev.portico.domain.model.ConfigurationContent;
 import dev.portico.domain.model.ConfigurationDiff;
 import dev.portico.domain.model.ConfigurationStatus;
+import dev.portico.domain.model.HashOn;
+import dev.portico.domain.model.HealthCheck;
 import dev.portico.domain.model.HostPattern;
+import dev.portico.domain.model.PassiveHealth;
+import dev.portico.domain.model.Policy;
+import dev.portico.domain.model.RetryPolicy;
 import dev.portico.domain.model.Route;
 import dev.portico.domain.model.Stored;
 import dev.portico.domain.model.Upstream;
@@ -89,6 +94,45 @@ abstract class ConfigStoreContract {
             assertThat(stored).isEqualTo(upstream);
             assertThat(stored.targets()).extracting(t -> t.host())
                     .containsExactly("z.example.com", "[::1]", "a.example.com", "127.0.0.1");
+        }
+    }
+
+    @Test
+    void everyBalancingHealthAndRetrySettingIsKeptAndReplacedWithTheUpstream() {
+        try (Database db = openDatabase()) {
+            ConfigStore store = db.configStore();
+            Upstream tuned = new Upstream("tuned",
+                    List.of(target("http://10.0.0.1:8080", 2).withLimits(100, false),
+                            target("http://10.0.0.2:8080", 1).withLimits(0, true)),
+                    Policy.HASH, new HashOn.Cookie("sid"),
+                    Optional.of(new HealthCheck("/healthz", Duration.ofMillis(500), Duration.ofMillis(200), 2, 3, 200, 299)),
+                    new PassiveHealth(5, Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofMinutes(1), true),
+                    new RetryPolicy(4, Duration.ofSeconds(3)));
+            Upstream plain = upstream("tuned", target("http://10.0.0.1:8080", 2));
+
+            store.saveUpstream(tuned);
+            assertThat(store.upstream("tuned")).contains(tuned);
+            assertThat(store.load().upstreams()).containsExactly(tuned);
+
+            store.saveUpstream(plain);
+            assertThat(store.upstream("tuned")).contains(plain);
+            assertThat(db.auditLog().latest(1).getFirst().summary())
+                    .contains("targets 2 -> 1", "targets[0].maxConnections 100 -> 0", "policy hash -> round_robin",
+                            "hashOn cookie:sid -> client_ip", "healthCheck GET /healthz every 500 ms");
+        }
+    }
+
+    @Test
+    void replacingTheWholeConfigurationChangesAnUpstreamWhoseOnlyChangeIsASetting() {
+        try (Database db = openDatabase()) {
+            ConfigStore store = db.configStore();
+            Upstream before = upstream("api", target("http://10.0.0.1:8080", 1));
+            store.saveUpstream(before);
+            Upstream drained = upstream("api", target("http://10.0.0.1:8080", 1).withLimits(0, true));
+
+            store.replaceAll(new ConfigurationContent(List.of(drained), List.of()), Precondition.Unconditional.INSTANCE, OPS);
+
+            assertThat(store.upstream("api")).contains(drained);
         }
     }
 

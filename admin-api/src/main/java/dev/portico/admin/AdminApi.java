@@ -7,6 +7,8 @@ import dev.portico.domain.port.ManageRoutes;
 import dev.portico.domain.port.ManageTokens;
 import dev.portico.domain.port.ManageUpstreams;
 import dev.portico.domain.port.ReadAuditLog;
+import dev.portico.domain.port.ReadUpstreamHealth;
+import dev.portico.domain.health.TargetStates;
 import io.helidon.http.HttpException;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
@@ -32,16 +34,36 @@ import java.util.stream.Stream;
 public final class AdminApi {
     private static final System.Logger LOGGER = System.getLogger(AdminApi.class.getName());
 
-    /** The domain's inbound ports the API drives. */
+    /**
+     * The domain's inbound ports the API drives.
+     *
+     * @param health each target's live health; the data plane's {@code Routing} is the one that knows
+     */
     public record Ports(ManageUpstreams upstreams, ManageRoutes routes, ManageConfiguration configuration,
-                        ManageTokens tokens, AuthenticateAdmin authenticate, ReadAuditLog audit) {
+                        ManageTokens tokens, AuthenticateAdmin authenticate, ReadAuditLog audit,
+                        ReadUpstreamHealth health) {
         public Ports {
+            Objects.requireNonNull(health, "health");
             Objects.requireNonNull(upstreams, "upstreams");
             Objects.requireNonNull(routes, "routes");
             Objects.requireNonNull(configuration, "configuration");
             Objects.requireNonNull(tokens, "tokens");
             Objects.requireNonNull(authenticate, "authenticate");
             Objects.requireNonNull(audit, "audit");
+        }
+
+        /**
+         * Without the data plane's health: targets are reported from the stored configuration as a fresh health model
+         * sees them (healthy unless draining, nothing in flight). Wire {@code Routing} as {@code health} instead.
+         */
+        public Ports(ManageUpstreams upstreams, ManageRoutes routes, ManageConfiguration configuration,
+                     ManageTokens tokens, AuthenticateAdmin authenticate, ReadAuditLog audit) {
+            this(upstreams, routes, configuration, tokens, authenticate, audit, storedOnly(upstreams));
+        }
+
+        private static ReadUpstreamHealth storedOnly(ManageUpstreams upstreams) {
+            TargetStates states = TargetStates.systemClock();
+            return name -> upstreams.upstream(name).map(states::report);
         }
     }
 
@@ -55,7 +77,7 @@ public final class AdminApi {
         this.failures = new FailedAuthentications(Objects.requireNonNull(clock, "clock"));
         this.operations = Stream.of(
                         new ConfigEndpoint(ports.configuration(), replies),
-                        new UpstreamsEndpoint(ports.upstreams(), replies),
+                        new UpstreamsEndpoint(ports.upstreams(), ports.health(), replies),
                         new RoutesEndpoint(ports.routes(), replies),
                         new TokensEndpoint(ports.tokens(), replies),
                         new AuditEndpoint(ports.audit(), replies),

@@ -38,12 +38,12 @@ record ConfigRequest(Long revision, Map<String, UpstreamRequest> upstreams, Map<
 
     /** The document as the domain checks it; JSON nulls stay null so that the domain can name them. */
     ConfigurationSpec spec() {
-        Map<String, List<Upstream.TargetSpec>> upstreamSpecs = null;
+        Map<String, Upstream.UpstreamSpec> upstreamSpecs = null;
         if (upstreams != null) {
             upstreamSpecs = new LinkedHashMap<>();
             for (Map.Entry<String, UpstreamRequest> entry : upstreams.entrySet()) {
                 UpstreamRequest upstream = entry.getValue();
-                upstreamSpecs.put(entry.getKey(), upstream == null ? null : upstream.targetSpecs());
+                upstreamSpecs.put(entry.getKey(), upstream == null ? null : upstream.spec());
             }
         }
         Map<String, Route.RouteSpec> routeSpecs = null;

@@ -1,13 +1,25 @@
 package dev.portico.admin;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.portico.domain.model.Policy;
 import dev.portico.domain.model.Upstream;
 
 import java.util.List;
 
-/** A stored upstream as the API shows it. */
-record UpstreamJson(String name, List<TargetJson> targets) {
+/**
+ * A stored upstream as the API shows it. {@code hashOn} appears only for the hash policy and {@code healthCheck}
+ * only when there is one, so that an export PUT back as it is means the same upstream.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record UpstreamJson(String name, List<TargetJson> targets, String policy, String hashOn,
+                    HealthCheckRequest healthCheck, PassiveRequest passive, RetriesRequest retries) {
 
     static UpstreamJson of(Upstream upstream) {
-        return new UpstreamJson(upstream.name(), upstream.targets().stream().map(TargetJson::of).toList());
+        return new UpstreamJson(upstream.name(), upstream.targets().stream().map(TargetJson::of).toList(),
+                upstream.policy().label(),
+                upstream.policy() == Policy.HASH ? upstream.hashOn().label() : null,
+                upstream.healthCheck().map(HealthCheckRequest::of).orElse(null),
+                PassiveRequest.of(upstream.passive()),
+                RetriesRequest.of(upstream.retries()));
     }
 }

@@ -5,6 +5,7 @@ import dev.portico.domain.model.Upstream;
 import dev.portico.domain.port.Deletion;
 import dev.portico.domain.port.ManageUpstreams;
 import dev.portico.domain.port.Precondition;
+import dev.portico.domain.port.ReadUpstreamHealth;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -18,10 +19,12 @@ final class UpstreamsEndpoint implements Endpoint {
     static final String PATH = "/v1/upstreams";
 
     private final ManageUpstreams upstreams;
+    private final ReadUpstreamHealth health;
     private final Replies replies;
 
-    UpstreamsEndpoint(ManageUpstreams upstreams, Replies replies) {
+    UpstreamsEndpoint(ManageUpstreams upstreams, ReadUpstreamHealth health, Replies replies) {
         this.upstreams = upstreams;
+        this.health = health;
         this.replies = replies;
     }
 
@@ -31,7 +34,15 @@ final class UpstreamsEndpoint implements Endpoint {
                 new Operation(Method.GET, PATH, TokenScope.READ, this::list),
                 new Operation(Method.GET, PATH + "/{name}", TokenScope.READ, this::get),
                 new Operation(Method.PUT, PATH + "/{name}", TokenScope.WRITE, this::put),
-                new Operation(Method.DELETE, PATH + "/{name}", TokenScope.WRITE, this::delete));
+                new Operation(Method.DELETE, PATH + "/{name}", TokenScope.WRITE, this::delete),
+                new Operation(Method.GET, PATH + "/{name}/health", TokenScope.READ, this::health));
+    }
+
+    private void health(ServerRequest req, ServerResponse res) {
+        String name = name(req);
+        health.upstreamHealth(name).ifPresentOrElse(
+                targets -> replies.json(res, Status.OK_200, UpstreamHealthJson.of(name, targets)),
+                () -> replies.problem(res, notFound(name)));
     }
 
     private void list(ServerRequest req, ServerResponse res) {
@@ -59,7 +70,7 @@ final class UpstreamsEndpoint implements Endpoint {
                 switch (replies.body(req, UpstreamRequest.class, name)) {
                     case Decoded.Refused<UpstreamRequest> refused -> replies.problem(res, refused.problem());
                     case Decoded.Ok<UpstreamRequest> body -> replies.put(res, described(name), PATH + "/" + name,
-                            precondition.value(), upstreams.putUpstream(name, body.value().targetSpecs(),
+                            precondition.value(), upstreams.putUpstream(name, body.value().spec(),
                                     precondition.value(), Caller.change(req)), UpstreamJson::of);
                 }
             }

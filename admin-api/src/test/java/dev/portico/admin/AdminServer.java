@@ -59,7 +59,7 @@ final class AdminServer implements AutoCloseable {
         ConfigurationService configuration = new ConfigurationService(store, routing);
         tokens.bootstrap(Optional.of(SECRET));
         this.api = AdminApi.create(new AdminApi.Ports(configuration, configuration, configuration, tokens, tokens,
-                new AuditTrail(auditLog)), clock);
+                new AuditTrail(auditLog), routing), clock);
         this.server = WebServer.builder()
                 .host("127.0.0.1")
                 .port(0)

@@ -50,7 +50,9 @@ class ConcurrentWritersTest {
     /** An upstream as the API shows it; sent as it is, it is also a valid body. */
     static JsonNode upstream(String name, int weight) {
         return json("{\"name\":\"" + name + "\",\"targets\":[{\"url\":\"http://127.0.0.1:9001\",\"weight\":"
-                + weight + "}]}");
+                + weight + ",\"maxConnections\":0,\"drain\":false}],\"policy\":\"round_robin\","
+                + "\"passive\":{\"maxFailures\":3,\"windowMs\":10000,\"ejectMs\":1000,\"maxEjectMs\":10000,\"count5xx\":false},"
+                + "\"retries\":{\"attempts\":2,\"totalTimeoutMs\":10000}}");
     }
 
     static JsonNode route(String name, String upstream, long timeoutMs) {

@@ -117,6 +117,18 @@ class OpenApiDocumentTest {
         call("GET", "/v1/upstreams", "/v1/upstreams", null);
         call("GET", "/v1/upstreams/{name}", "/v1/upstreams/app", null);
         call("GET", "/v1/upstreams/{name}", "/v1/upstreams/none", null);
+        call("PUT", "/v1/upstreams/{name}", "/v1/upstreams/tuned", """
+                {"targets":[{"url":"http://127.0.0.1:9001","weight":3,"maxConnections":100},
+                            {"url":"http://127.0.0.1:9002","drain":true}],
+                 "policy":"hash","hashOn":"cookie:sid",
+                 "healthCheck":{"path":"/healthz","intervalMs":500,"timeoutMs":200,"healthyAfter":2,"unhealthyAfter":3,
+                                "expectStatus":"200-399"},
+                 "passive":{"maxFailures":5,"windowMs":10000,"ejectMs":500,"maxEjectMs":20000,"count5xx":true},
+                 "retries":{"attempts":1,"totalTimeoutMs":3000}}""");
+        call("PUT", "/v1/upstreams/{name}", "/v1/upstreams/tuned", "{\"targets\":[{\"url\":\"http://a:1\"}],\"policy\":\"fastest\"}");
+        call("GET", "/v1/upstreams/{name}", "/v1/upstreams/tuned", null);
+        call("GET", "/v1/upstreams/{name}/health", "/v1/upstreams/tuned/health", null);
+        call("GET", "/v1/upstreams/{name}/health", "/v1/upstreams/none/health", null);
         String routeEtag = call("PUT", "/v1/routes/{name}", "/v1/routes/api", """
                 {"hosts":["example.com","*.example.org"],"pathPrefix":"/api/","upstream":"app","stripPrefix":true,
                  "preserveHost":false,"timeoutMs":30000}""").header("ETag");

@@ -106,11 +106,11 @@ class RequestBodyTest {
     void everyUnknownFieldIsNamedWithItsPath() {
         AdminServer.Reply refused = server.put("/v1/upstreams/web", """
                 {"targets":[{"url":"http://127.0.0.1:1"},{"url":"http://127.0.0.1:2","wieght":2,"tags":{"a":[1]}}],
-                 "healthCheck":{"path":"/health"},"policy":["round-robin"]}""");
+                 "healthCheck":{"path":"/health","every":"5s"},"lables":{"a":"b"}}""");
 
         assertProblem(refused, 400);
-        assertThat(fields(refused)).containsExactly("targets[1].wieght", "targets[1].tags", "healthCheck", "policy");
-        assertThat(message(refused, "healthCheck")).contains("name", "targets");
+        assertThat(fields(refused)).containsExactly("targets[1].wieght", "targets[1].tags", "healthCheck.every", "lables");
+        assertThat(message(refused, "lables")).contains("name", "targets", "policy", "healthCheck", "retries");
         assertThat(server.store.load()).isEqualTo(before);
     }
 

@@ -1,41 +1,54 @@
 package dev.portico.domain.balancing;
 
+import dev.portico.domain.health.TargetStates;
 import dev.portico.domain.model.Target;
+import dev.portico.domain.model.Upstream;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntPredicate;
 
 /**
  * nginx's smooth weighted round robin: weights 5:1:1 give a,a,b,a,c,a,a rather than bursts.
- * The whole cycle is computed once when the routing table is built, so picking is one atomic increment.
+ * The whole cycle is computed once when the routing table is built, so picking is one atomic increment; a target
+ * that cannot take the request is passed over for the next one in the cycle. The position lives in the registry,
+ * so a rebuilt table goes on where the old one stopped.
  */
-public final class SmoothWeightedRoundRobin implements LoadBalancer {
-    private final List<Target> targets;
-    private final Target[] cycle;
-    private final AtomicLong counter = new AtomicLong();
+public final class SmoothWeightedRoundRobin extends LoadBalancer {
+    private final int[] cycle;
+    private final AtomicLong counter;
 
-    private SmoothWeightedRoundRobin(List<Target> targets, Target[] cycle) {
-        this.targets = targets;
-        this.cycle = cycle;
+    SmoothWeightedRoundRobin(Upstream upstream, TargetStates registry) {
+        super(upstream, registry);
+        this.cycle = cycle(upstream.targets());
+        this.counter = registry.sequence(upstream.name());
     }
 
     public static SmoothWeightedRoundRobin of(List<Target> targets) {
-        List<Target> copy = List.copyOf(targets);
         int divisor = 0;
-        for (Target t : copy) {
+        for (Target t : targets) {
             divisor = gcd(divisor, t.weight());
         }
         if (divisor == 0) {
             throw new IllegalArgumentException("round robin needs a target with a positive weight");
         }
-        int n = copy.size();
+        return new SmoothWeightedRoundRobin(new Upstream("round-robin", targets), TargetStates.systemClock());
+    }
+
+    /** Target indexes in nginx's order for one full round of the weights (reduced by their common divisor). */
+    static int[] cycle(List<Target> targets) {
+        int divisor = 0;
+        for (Target t : targets) {
+            divisor = gcd(divisor, t.weight());
+        }
+        int n = targets.size();
         int[] weight = new int[n];
         int total = 0;
         for (int i = 0; i < n; i++) {
-            weight[i] = copy.get(i).weight() / divisor;
+            weight[i] = targets.get(i).weight() / divisor;
             total += weight[i];
         }
-        Target[] cycle = new Target[total];
+        int[] cycle = new int[total];
         int[] current = new int[n];
         for (int step = 0; step < total; step++) {
             int best = -1;
@@ -46,9 +59,9 @@ public final class SmoothWeightedRoundRobin implements LoadBalancer {
                 }
             }
             current[best] -= total;
-            cycle[step] = copy.get(best);
+            cycle[step] = best;
         }
-        return new SmoothWeightedRoundRobin(copy, cycle);
+        return cycle;
     }
 
     private static int gcd(int a, int b) {
@@ -56,12 +69,14 @@ public final class SmoothWeightedRoundRobin implements LoadBalancer {
     }
 
     @Override
-    public Target next() {
-        return cycle[(int) Long.remainderUnsigned(counter.getAndIncrement(), cycle.length)];
-    }
-
-    @Override
-    public List<Target> targets() {
-        return targets;
+    int pick(RequestKey key, IntPredicate eligible) {
+        long start = counter.getAndIncrement();
+        for (int k = 0; k < cycle.length; k++) {
+            int i = cycle[(int) Long.remainderUnsigned(start + k, cycle.length)];
+            if (eligible.test(i)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

@@ -37,7 +37,8 @@ public final class ChangeSummary {
     /** {@code created}, or what changed from {@code before}: {@code targets 1 -> 2}, {@code targets[0].weight 1 -> 0}. */
     public static String upstream(Optional<Upstream> before, Upstream after) {
         if (before.isEmpty()) {
-            return "created: " + count(after.targets().size(), "target");
+            return "created: " + count(after.targets().size(), "target")
+                    + (after.policy() == Policy.ROUND_ROBIN ? "" : ", policy " + after.policy().label());
         }
         List<Target> old = before.get().targets();
         List<Target> now = after.targets();
@@ -48,8 +49,32 @@ public final class ChangeSummary {
         for (int i = 0; i < Math.min(old.size(), now.size()); i++) {
             field(changes, "targets[" + i + "].url", old.get(i), now.get(i), Target::url);
             field(changes, "targets[" + i + "].weight", old.get(i), now.get(i), Target::weight);
+            field(changes, "targets[" + i + "].maxConnections", old.get(i), now.get(i), Target::maxConnections);
+            field(changes, "targets[" + i + "].drain", old.get(i), now.get(i), Target::drain);
         }
+        Upstream was = before.get();
+        field(changes, "policy", was, after, u -> u.policy().label());
+        field(changes, "hashOn", was, after, u -> u.hashOn().label());
+        field(changes, "healthCheck", was, after, u -> u.healthCheck().map(ChangeSummary::healthCheck).orElse("none"));
+        field(changes, "passive", was, after, u -> passive(u.passive()));
+        field(changes, "retries", was, after, u -> u.retries().attempts() + " attempts within "
+                + u.retries().totalTimeout().toMillis() + " ms");
         return joined(changes);
+    }
+
+    private static String healthCheck(HealthCheck check) {
+        return "GET " + check.path() + " every " + check.interval().toMillis() + " ms (timeout "
+                + check.timeout().toMillis() + " ms, healthy after " + check.healthyAfter() + ", unhealthy after "
+                + check.unhealthyAfter() + ", expect " + check.expectStatus() + ")";
+    }
+
+    private static String passive(PassiveHealth passive) {
+        if (!passive.enabled()) {
+            return "off";
+        }
+        return passive.maxFailures() + " failures in " + passive.window().toMillis() + " ms eject for "
+                + passive.ejectFor().toMillis() + "-" + passive.maxEjectFor().toMillis() + " ms"
+                + (passive.count5xx() ? " (5xx count)" : "");
     }
 
     /** {@code created}, or each field that changed: {@code pathPrefix /api/ -> /v2/}. */

@@ -13,10 +13,23 @@ import java.util.TreeMap;
  * A whole configuration as an operator wrote it: upstreams and routes keyed by name. Absent maps are errors rather
  * than "none", because replacing the configuration with a document that forgot its routes would delete them all.
  *
- * @param upstreams each upstream's targets by name; a null value is an upstream given as JSON null
+ * @param upstreams each upstream by name; a null value is an upstream given as JSON null
  * @param routes    each route by name; a null value is a route given as JSON null
  */
-public record ConfigurationSpec(Map<String, List<Upstream.TargetSpec>> upstreams, Map<String, Route.RouteSpec> routes) {
+public record ConfigurationSpec(Map<String, Upstream.UpstreamSpec> upstreams, Map<String, Route.RouteSpec> routes) {
+
+    /** A document whose upstreams give only their targets (every other upstream setting at its default). */
+    public static ConfigurationSpec ofTargets(Map<String, List<Upstream.TargetSpec>> upstreams,
+                                              Map<String, Route.RouteSpec> routes) {
+        Map<String, Upstream.UpstreamSpec> specs = null;
+        if (upstreams != null) {
+            specs = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, List<Upstream.TargetSpec>> entry : upstreams.entrySet()) {
+                specs.put(entry.getKey(), entry.getValue() == null ? null : Upstream.UpstreamSpec.of(entry.getValue()));
+            }
+        }
+        return new ConfigurationSpec(specs, routes);
+    }
 
     /**
      * Checks everything at once, each error named by its path in the document ({@code upstreams.app.targets[0].url},
@@ -30,14 +43,14 @@ public record ConfigurationSpec(Map<String, List<Upstream.TargetSpec>> upstreams
             errors.add("upstreams", "is required: an object of upstreams by name ({} for none)");
         } else {
             // Sorted, so that errors come in the same order whatever order the map had.
-            new TreeMap<>(upstreams).forEach((name, targets) -> {
+            new TreeMap<>(upstreams).forEach((name, upstream) -> {
                 String path = "upstreams." + shown(name);
                 if (!ResourceName.isValid(name)) {
                     nameError(path, name, errors);
-                } else if (targets == null) {
+                } else if (upstream == null) {
                     errors.add(path, "must be an upstream object with targets");
                 } else {
-                    switch (Upstream.parse(name, targets)) {
+                    switch (Upstream.parse(name, upstream)) {
                         case Validated.Valid<Upstream> valid -> parsedUpstreams.add(valid.value());
                         case Validated.Invalid<Upstream> invalid -> errors.addAll(prefixed(path, invalid.errors()));
                     }

@@ -1,6 +1,7 @@
 package dev.portico.domain.model;
 
 import dev.portico.domain.balancing.LoadBalancer;
+import dev.portico.domain.health.TargetStates;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,10 +42,18 @@ public final class RoutingTable {
         return build(Configuration.empty());
     }
 
-    /** Builds the table; a route whose upstream is missing from the configuration is left out. */
+    /** Builds the table with balancer state of its own; a route whose upstream is missing is left out. */
     public static RoutingTable build(Configuration configuration) {
+        return build(configuration, TargetStates.systemClock());
+    }
+
+    /**
+     * Builds the table on shared balancer state, so that targets also in the previous table keep their in-flight
+     * counts, health and round-robin position; a route whose upstream is missing is left out.
+     */
+    public static RoutingTable build(Configuration configuration, TargetStates states) {
         Map<String, LoadBalancer> balancers = configuration.upstreams().stream()
-                .collect(Collectors.toMap(Upstream::name, u -> LoadBalancer.roundRobin(u.targets())));
+                .collect(Collectors.toMap(Upstream::name, u -> LoadBalancer.of(u, states)));
         Map<String, Upstream> upstreams = configuration.upstreams().stream()
                 .collect(Collectors.toMap(Upstream::name, Function.identity()));
         Map<String, List<ResolvedRoute>> exact = new HashMap<>();

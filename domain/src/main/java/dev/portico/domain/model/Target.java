@@ -16,9 +16,13 @@ import java.util.Objects;
  * @param port     TCP port, the scheme's default when the URL names none
  * @param basePath path prefixed to every forwarded path; empty or starting with '/' and not ending with '/'
  * @param weight   share of requests relative to the other targets; 0 sends none
+ * @param maxConnections requests this target may serve at once; 0 means no limit. A full target is skipped
+ * @param drain    no new requests go to it; those in flight finish (like weight 0, but the weight is kept)
  */
-public record Target(String scheme, String host, int port, String basePath, int weight) {
+public record Target(String scheme, String host, int port, String basePath, int weight, int maxConnections,
+                     boolean drain) {
     public static final int MAX_WEIGHT = 1000;
+    public static final int MAX_CONNECTIONS = 1_000_000;
     public static final int DEFAULT_WEIGHT = 1;
     /** The size of the store's url column (V1 schema). */
     public static final int MAX_URL_LENGTH = 2048;
@@ -36,6 +40,39 @@ public record Target(String scheme, String host, int port, String basePath, int 
         if (!basePath.isEmpty() && (!basePath.startsWith("/") || basePath.endsWith("/"))) {
             throw new IllegalArgumentException("basePath must be empty or start and not end with '/': " + basePath);
         }
+        if (maxConnections < 0 || maxConnections > MAX_CONNECTIONS) {
+            throw new IllegalArgumentException("maxConnections out of range: " + maxConnections);
+        }
+    }
+
+    /** A target without a connection limit that is not draining. */
+    public Target(String scheme, String host, int port, String basePath, int weight) {
+        this(scheme, host, port, basePath, weight, 0, false);
+    }
+
+    /** Whether new requests may go to it: a positive weight and not draining. */
+    public boolean acceptsNew() {
+        return weight > 0 && !drain;
+    }
+
+    /** The same target with a limit on concurrent requests (0: none) and drain flag. */
+    public Target withLimits(int maxConnections, boolean drain) {
+        return new Target(scheme, host, port, basePath, weight, maxConnections, drain);
+    }
+
+    /** Checks a target as an operator wrote it, with its connection limit and drain flag (both optional). */
+    public static Validated<Target> parse(String field, String url, Integer weight, Integer maxConnections,
+                                          Boolean drain) {
+        Errors errors = new Errors();
+        int limit = maxConnections == null ? 0 : maxConnections;
+        if (limit < 0 || limit > MAX_CONNECTIONS) {
+            errors.add(field + ".maxConnections", "must be between 0 (no limit) and " + MAX_CONNECTIONS);
+        }
+        return switch (parse(field, url, weight)) {
+            case Validated.Invalid<Target> invalid -> errors.addAll(invalid.errors()).orValid(() -> null);
+            case Validated.Valid<Target> valid ->
+                    errors.orValid(() -> valid.value().withLimits(limit, Boolean.TRUE.equals(drain)));
+        };
     }
 
     /** Checks a target as an operator wrote it; {@code field} prefixes the error paths (e.g. {@code targets[0]}). */

@@ -16,8 +16,15 @@ public interface ManageUpstreams {
     /** The upstream with the revision it was last written at (its ETag). */
     Optional<Stored<Upstream>> storedUpstream(String name);
 
-    PutOutcome<Upstream> putUpstream(String name, List<Upstream.TargetSpec> targets, Precondition precondition,
+    /** Creates or replaces an upstream with every setting as written (absent ones at their defaults). */
+    PutOutcome<Upstream> putUpstream(String name, Upstream.UpstreamSpec spec, Precondition precondition,
                                      Change change);
+
+    /** Creates or replaces an upstream with only its targets given; every other setting at its default. */
+    default PutOutcome<Upstream> putUpstream(String name, List<Upstream.TargetSpec> targets, Precondition precondition,
+                                             Change change) {
+        return putUpstream(name, Upstream.UpstreamSpec.of(targets), precondition, change);
+    }
 
     Deletion deleteUpstream(String name, Precondition precondition, Change change);
 

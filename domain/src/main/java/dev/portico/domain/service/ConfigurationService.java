@@ -56,9 +56,9 @@ public final class ConfigurationService implements ManageUpstreams, ManageRoutes
     }
 
     @Override
-    public PutOutcome<Upstream> putUpstream(String name, List<Upstream.TargetSpec> targets, Precondition precondition,
+    public PutOutcome<Upstream> putUpstream(String name, Upstream.UpstreamSpec spec, Precondition precondition,
                                             Change change) {
-        return switch (Upstream.parse(name, targets)) {
+        return switch (Upstream.parse(name, spec)) {
             case Validated.Invalid<Upstream> invalid -> new PutOutcome.Rejected<>(invalid.errors());
             case Validated.Valid<Upstream> valid ->
                     live(valid.value(), store.saveUpstream(valid.value(), precondition, change));

@@ -1,11 +1,16 @@
 package dev.portico.domain.service;
 
+import dev.portico.domain.health.TargetHealth;
+import dev.portico.domain.health.TargetStates;
 import dev.portico.domain.model.RoutingDecision;
 import dev.portico.domain.model.RoutingTable;
 import dev.portico.domain.port.ConfigStore;
+import dev.portico.domain.port.ReadUpstreamHealth;
 import dev.portico.domain.port.ResolveRoute;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -13,13 +18,44 @@ import java.util.concurrent.locks.ReentrantLock;
  * Holds the live routing table. Readers take the current snapshot without locking; a refresh loads the store,
  * builds a new table and swaps it in whole, and never replaces a table with an older revision.
  */
-public final class Routing implements ResolveRoute {
+public final class Routing implements ResolveRoute, ReadUpstreamHealth {
     private final ConfigStore store;
-    private final AtomicReference<RoutingTable> table = new AtomicReference<>(RoutingTable.empty());
+    private final TargetStates states;
+    private final AtomicReference<RoutingTable> table;
     private final ReentrantLock refreshing = new ReentrantLock();
 
     public Routing(ConfigStore store) {
+        this(store, TargetStates.systemClock());
+    }
+
+    /** @param states balancer and health state, shared by every table this builds and fed by health checkers */
+    public Routing(ConfigStore store, TargetStates states) {
         this.store = Objects.requireNonNull(store);
+        this.states = Objects.requireNonNull(states);
+        this.table = new AtomicReference<>(RoutingTable.build(dev.portico.domain.model.Configuration.empty(), states));
+    }
+
+    /** The live state of every target: where health checkers report ({@link TargetStates#setStatus}). */
+    public TargetStates states() {
+        return states;
+    }
+
+    @Override
+    public Optional<List<TargetHealth>> upstreamHealth(String name) {
+        return table.get().configuration().upstreams().stream()
+                .filter(upstream -> upstream.name().equals(name))
+                .findFirst()
+                .map(states::report);
+    }
+
+    private RoutingTable build() {
+        RoutingTable fresh = RoutingTable.build(store.load(), states);
+        return fresh;
+    }
+
+    /** After a swap: state of targets the live table no longer has is dropped. */
+    private void swapped(RoutingTable live) {
+        states.retainOnly(live.configuration());
     }
 
     @Override
@@ -35,10 +71,11 @@ public final class Routing implements ResolveRoute {
     public RoutingTable refresh() {
         refreshing.lock();
         try {
-            RoutingTable fresh = RoutingTable.build(store.load());
+            RoutingTable fresh = build();
             RoutingTable current = table.get();
             if (fresh.revision() >= current.revision()) {
                 table.set(fresh);
+                swapped(fresh);
                 return fresh;
             }
             return current;
@@ -58,9 +95,10 @@ public final class Routing implements ResolveRoute {
         refreshing.lock();
         try {
             if (table.get().revision() < revision) {
-                RoutingTable fresh = RoutingTable.build(store.load());
+                RoutingTable fresh = build();
                 if (fresh.revision() > table.get().revision()) {
                     table.set(fresh);
+                    swapped(fresh);
                 }
             }
         } finally {

@@ -27,7 +27,7 @@ class ConfigurationSpecTest {
 
     @Test
     void aValidDocumentBecomesItsUpstreamsAndRoutesSortedByName() {
-        ConfigurationSpec spec = new ConfigurationSpec(
+        ConfigurationSpec spec = ConfigurationSpec.ofTargets(
                 Map.of("users", targets("http://a:1"), "orders", targets("http://b:1", "http://c:1")),
                 Map.of("web", route("/", "users"), "api", route("/api/", "orders")));
 
@@ -40,7 +40,7 @@ class ConfigurationSpecTest {
 
     @Test
     void anEmptyDocumentIsValidAndMeansNothingStored() {
-        ConfigurationContent content = valid(new ConfigurationSpec(Map.of(), Map.of()).parse());
+        ConfigurationContent content = valid(ConfigurationSpec.ofTargets(Map.of(), Map.of()).parse());
 
         assertThat(content.upstreams()).isEmpty();
         assertThat(content.routes()).isEmpty();
@@ -58,7 +58,7 @@ class ConfigurationSpecTest {
         routes.put("lost", route("/lost/", "ghost"));
         routes.put("null", null);
 
-        List<FieldError> errors = errors(new ConfigurationSpec(upstreams, routes).parse());
+        List<FieldError> errors = errors(ConfigurationSpec.ofTargets(upstreams, routes).parse());
 
         assertThat(errors).extracting(FieldError::field).containsExactly(
                 "upstreams.app.targets[0].url",
@@ -73,7 +73,7 @@ class ConfigurationSpecTest {
 
     @Test
     void aRouteMayUseAnUpstreamOfTheDocumentThatIsInvalidWithoutASecondError() {
-        List<FieldError> errors = errors(new ConfigurationSpec(
+        List<FieldError> errors = errors(ConfigurationSpec.ofTargets(
                 Map.of("app", targets("ftp://a")), Map.of("api", route("/", "app"))).parse());
 
         assertThat(errors).extracting(FieldError::field).containsExactly("upstreams.app.targets[0].url");
@@ -104,7 +104,7 @@ class ConfigurationSpecTest {
 
     @Test
     void anEmptyNameIsShownQuotedSoThatThePathStillNamesIt() {
-        List<FieldError> errors = errors(new ConfigurationSpec(
+        List<FieldError> errors = errors(ConfigurationSpec.ofTargets(
                 Map.of("", targets("http://a:1")), Map.of("", route("/", "app"))).parse());
 
         assertThat(errors).extracting(FieldError::field).containsExactly("upstreams.\"\"", "routes.\"\"");

@@ -208,7 +208,7 @@ class ConfigurationServiceTest {
     static final Change CI = new Change("ci", "PUT");
 
     static ConfigurationSpec document(Map<String, List<TargetSpec>> upstreams, Map<String, RouteSpec> routes) {
-        return new ConfigurationSpec(upstreams, routes);
+        return ConfigurationSpec.ofTargets(upstreams, routes);
     }
 
     @Test

@@ -1,0 +1,115 @@
+package dev.portico.http.health;
+
+import dev.portico.domain.health.HealthStatusSetter;
+import dev.portico.domain.health.TargetKey;
+import dev.portico.domain.model.Configuration;
+import dev.portico.domain.model.HealthCheck;
+import dev.portico.domain.model.Target;
+import dev.portico.domain.model.Upstream;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Runs every upstream's active health check: one virtual thread per target, probing with a plain HTTP GET and
+ * reporting each verdict to the domain's health model through a {@link HealthStatusSetter}.
+ * <p>
+ * {@link #reconcile} is given each new configuration snapshot and starts the probes of new targets, stops those of
+ * removed ones (or whose check changed) and leaves the others running, so an admin change elsewhere neither resets
+ * a target's counts nor probes it twice.
+ * <p>
+ * Probes use the JDK's {@link HttpClient} rather than Helidon's webclient: they must not take connections from, or
+ * tune, the proxy's own upstream pool; they need a per-request timeout and nothing else (no client services, no
+ * redirects); and a blocking {@code send} is the natural shape on a virtual thread. One client serves all probes.
+ */
+public final class ActiveHealthChecks implements AutoCloseable {
+    private static final System.Logger LOGGER = System.getLogger(ActiveHealthChecks.class.getName());
+
+    private final HealthStatusSetter health;
+    private final HttpClient client;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<TargetKey, Probe> probes = new HashMap<>();
+    private boolean closed;
+
+    public ActiveHealthChecks(HealthStatusSetter health) {
+        this.health = Objects.requireNonNull(health, "health");
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    /** What one target's probe does; a change of any part means a new probe. */
+    record Plan(TargetKey key, Target target, HealthCheck check) {
+    }
+
+    /**
+     * Brings the running probes in line with {@code configuration}: one per target of every upstream that has a
+     * health check. Returns once new probes are started and removed ones told to stop.
+     */
+    public void reconcile(Configuration configuration) {
+        Map<TargetKey, Plan> wanted = new HashMap<>();
+        for (Upstream upstream : configuration.upstreams()) {
+            upstream.healthCheck().ifPresent(check -> {
+                for (Target target : upstream.targets()) {
+                    TargetKey key = TargetKey.of(upstream.name(), target);
+                    wanted.put(key, new Plan(key, target, check));
+                }
+            });
+        }
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            probes.entrySet().removeIf(entry -> {
+                Plan plan = wanted.get(entry.getKey());
+                if (plan != null && sameProbe(plan, entry.getValue().plan())) {
+                    return false;
+                }
+                entry.getValue().stop();
+                return true;
+            });
+            wanted.forEach((key, plan) -> probes.computeIfAbsent(key, k -> Probe.start(plan, client, health)));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A target's weight or drain flag changes nothing about how it is probed. */
+    private static boolean sameProbe(Plan a, Plan b) {
+        return a.check().equals(b.check()) && a.target().url().equals(b.target().url());
+    }
+
+    /** The running probe of each target, for tests: which targets are probed, and by which thread. */
+    Map<TargetKey, Thread> running() {
+        lock.lock();
+        try {
+            Map<TargetKey, Thread> threads = new HashMap<>();
+            probes.forEach((key, probe) -> threads.put(key, probe.thread()));
+            return threads;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops every probe; later reconciles start none. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            probes.values().forEach(Probe::stop);
+            probes.clear();
+        } finally {
+            lock.unlock();
+        }
+        client.shutdownNow();
+        LOGGER.log(System.Logger.Level.DEBUG, "active health checks stopped");
+    }
+}
