@@ -1,12 +1,14 @@
 package dev.portico.app;
 
 import dev.portico.admin.AdminApi;
+import dev.portico.domain.health.TargetStates;
 import dev.portico.domain.service.AdminTokens;
 import dev.portico.domain.service.AuditTrail;
 import dev.portico.domain.service.AdminTokens.InitialToken;
 import dev.portico.domain.service.ConfigurationService;
 import dev.portico.domain.service.Routing;
 import dev.portico.http.Proxy;
+import dev.portico.http.health.ActiveHealthChecks;
 import dev.portico.http.ProxySettings;
 import dev.portico.persistence.Database;
 import dev.portico.persistence.DatabaseSettings;
@@ -30,12 +32,14 @@ public final class Portico implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Portico.class.getName());
 
     private final Database database;
+    private final ActiveHealthChecks healthChecks;
     private final Proxy proxy;
     private final WebServer server;
     private final Thread poller;
 
-    private Portico(Database database, Proxy proxy, WebServer server, Thread poller) {
+    private Portico(Database database, ActiveHealthChecks healthChecks, Proxy proxy, WebServer server, Thread poller) {
         this.database = database;
+        this.healthChecks = healthChecks;
         this.proxy = proxy;
         this.server = server;
         this.poller = poller;
@@ -49,16 +53,20 @@ public final class Portico implements AutoCloseable {
                 .orElseGet(() -> DatabaseSettings.h2File(settings.dataDir()));
         Database database = Database.open(databaseSettings);
         Proxy proxy = null;
+        ActiveHealthChecks healthChecks = null;
         try {
-            Routing routing = new Routing(database.configStore());
+            TargetStates states = TargetStates.systemClock();
+            Routing routing = new Routing(database.configStore(), states);
             routing.refresh();
+            healthChecks = new ActiveHealthChecks(states);
+            routing.onSwap(healthChecks::reconcile);
             ConfigurationService configuration = new ConfigurationService(database.configStore(), routing);
             AdminTokens tokens = new AdminTokens(database.tokenStore(), Clock.systemUTC());
             announce(tokens.bootstrap(settings.adminToken()), settings.dataDir());
 
             proxy = Proxy.create(routing, ProxySettings.fromTrustedProxies(settings.trustedProxies()));
             AdminApi admin = AdminApi.create(new AdminApi.Ports(configuration, configuration, configuration, tokens,
-                    tokens, new AuditTrail(database.auditLog())));
+                    tokens, new AuditTrail(database.auditLog()), routing));
             WebServerConfig.Builder builder = WebServer.builder()
                     .shutdownHook(false)
                     .host(settings.httpHost())
@@ -78,8 +86,11 @@ public final class Portico implements AutoCloseable {
                     settings.httpHost(), server.port(), settings.adminHost(), server.port(ADMIN_SOCKET),
                     routing.current().revision(), routing.current().configuration().routes().size(),
                     routing.current().configuration().upstreams().size());
-            return new Portico(database, proxy, server, poller);
+            return new Portico(database, healthChecks, proxy, server, poller);
         } catch (RuntimeException e) {
+            if (healthChecks != null) {
+                healthChecks.close();
+            }
             if (proxy != null) {
                 proxy.close();
             }
@@ -165,6 +176,7 @@ public final class Portico implements AutoCloseable {
     @Override
     public void close() {
         poller.interrupt();
+        healthChecks.close();
         server.stop();
         proxy.close();
         database.close();

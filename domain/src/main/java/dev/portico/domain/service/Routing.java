@@ -2,6 +2,7 @@ package dev.portico.domain.service;
 
 import dev.portico.domain.health.TargetHealth;
 import dev.portico.domain.health.TargetStates;
+import dev.portico.domain.model.Configuration;
 import dev.portico.domain.model.RoutingDecision;
 import dev.portico.domain.model.RoutingTable;
 import dev.portico.domain.port.ConfigStore;
@@ -11,8 +12,10 @@ import dev.portico.domain.port.ResolveRoute;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * Holds the live routing table. Readers take the current snapshot without locking; a refresh loads the store,
@@ -21,6 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Routing implements ResolveRoute, ReadUpstreamHealth {
     private final ConfigStore store;
     private final TargetStates states;
+    private final List<Consumer<Configuration>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicReference<RoutingTable> table;
     private final ReentrantLock refreshing = new ReentrantLock();
 
@@ -32,7 +36,7 @@ public final class Routing implements ResolveRoute, ReadUpstreamHealth {
     public Routing(ConfigStore store, TargetStates states) {
         this.store = Objects.requireNonNull(store);
         this.states = Objects.requireNonNull(states);
-        this.table = new AtomicReference<>(RoutingTable.build(dev.portico.domain.model.Configuration.empty(), states));
+        this.table = new AtomicReference<>(RoutingTable.build(Configuration.empty(), states));
     }
 
     /** The live state of every target: where health checkers report ({@link TargetStates#setStatus}). */
@@ -53,9 +57,26 @@ public final class Routing implements ResolveRoute, ReadUpstreamHealth {
         return fresh;
     }
 
-    /** After a swap: state of targets the live table no longer has is dropped. */
+    /** After a swap: state of targets the live table no longer has is dropped, then listeners hear of it. */
     private void swapped(RoutingTable live) {
         states.retainOnly(live.configuration());
+        for (Consumer<Configuration> listener : listeners) {
+            listener.accept(live.configuration());
+        }
+    }
+
+    /**
+     * Calls {@code listener} with the configuration of every table swapped in from now on (under the refresh lock,
+     * so calls arrive in revision order; keep them short), and once at once with the current one.
+     */
+    public void onSwap(Consumer<Configuration> listener) {
+        refreshing.lock();
+        try {
+            listeners.add(Objects.requireNonNull(listener));
+            listener.accept(table.get().configuration());
+        } finally {
+            refreshing.unlock();
+        }
     }
 
     @Override
