@@ -3,6 +3,7 @@ package dev.portico.persistence;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.portico.domain.port.AuditLog;
+import dev.portico.domain.port.CertificateStore;
 import dev.portico.domain.port.ConfigStore;
 import dev.portico.domain.port.TokenStore;
 import org.flywaydb.core.Flyway;
@@ -35,6 +36,7 @@ public final class Database implements AutoCloseable {
     private final ConfigStore configStore;
     private final TokenStore tokenStore;
     private final AuditLog auditLog;
+    private final CertificateStore certificateStore;
 
     private Database(HikariDataSource dataSource, String product) {
         this.dataSource = dataSource;
@@ -45,6 +47,7 @@ public final class Database implements AutoCloseable {
         this.configStore = new JdbiConfigStore(jdbi, snapshotIsolation, Clock.systemUTC(), writeLock);
         this.tokenStore = new JdbiTokenStore(jdbi, Clock.systemUTC(), writeLock);
         this.auditLog = new JdbiAuditLog(jdbi);
+        this.certificateStore = new JdbiCertificateStore(jdbi, Clock.systemUTC(), writeLock);
     }
 
     /**
@@ -79,6 +82,11 @@ public final class Database implements AutoCloseable {
 
     public TokenStore tokenStore() {
         return tokenStore;
+    }
+
+    /** The HTTPS listener's certificates, by name. */
+    public CertificateStore certificateStore() {
+        return certificateStore;
     }
 
     /** The log of every change, written by the two stores in the transactions of the changes. */

@@ -265,7 +265,7 @@ final class JdbiConfigStore implements ConfigStore {
     }
 
     /** Increments the revision, which also takes the row lock that queues writers, and answers the new value. */
-    private static long nextRevision(Handle handle, Instant now) {
+    static long nextRevision(Handle handle, Instant now) {
         int updated = handle.createUpdate(
                         "UPDATE config_revision SET revision = revision + 1, applied_at = :now WHERE id = 1")
                 .bind("now", now)

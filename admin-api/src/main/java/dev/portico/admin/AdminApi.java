@@ -2,6 +2,7 @@ package dev.portico.admin;
 
 import dev.portico.domain.model.AdminToken;
 import dev.portico.domain.port.AuthenticateAdmin;
+import dev.portico.domain.port.ManageCertificates;
 import dev.portico.domain.port.ManageConfiguration;
 import dev.portico.domain.port.ManageRoutes;
 import dev.portico.domain.port.ManageTokens;
@@ -41,8 +42,9 @@ public final class AdminApi {
      */
     public record Ports(ManageUpstreams upstreams, ManageRoutes routes, ManageConfiguration configuration,
                         ManageTokens tokens, AuthenticateAdmin authenticate, ReadAuditLog audit,
-                        ReadUpstreamHealth health) {
+                        ReadUpstreamHealth health, ManageCertificates certificates) {
         public Ports {
+            Objects.requireNonNull(certificates, "certificates");
             Objects.requireNonNull(health, "health");
             Objects.requireNonNull(upstreams, "upstreams");
             Objects.requireNonNull(routes, "routes");
@@ -58,7 +60,15 @@ public final class AdminApi {
          */
         public Ports(ManageUpstreams upstreams, ManageRoutes routes, ManageConfiguration configuration,
                      ManageTokens tokens, AuthenticateAdmin authenticate, ReadAuditLog audit) {
-            this(upstreams, routes, configuration, tokens, authenticate, audit, storedOnly(upstreams));
+            this(upstreams, routes, configuration, tokens, authenticate, audit, storedOnly(upstreams),
+                    NoCertificates.INSTANCE);
+        }
+
+        /** Without HTTPS: the certificate endpoints list nothing and refuse to load anything. */
+        public Ports(ManageUpstreams upstreams, ManageRoutes routes, ManageConfiguration configuration,
+                     ManageTokens tokens, AuthenticateAdmin authenticate, ReadAuditLog audit,
+                     ReadUpstreamHealth health) {
+            this(upstreams, routes, configuration, tokens, authenticate, audit, health, NoCertificates.INSTANCE);
         }
 
         private static ReadUpstreamHealth storedOnly(ManageUpstreams upstreams) {
@@ -81,6 +91,7 @@ public final class AdminApi {
                         new RoutesEndpoint(ports.routes(), replies),
                         new TokensEndpoint(ports.tokens(), replies),
                         new AuditEndpoint(ports.audit(), replies),
+                        new CertificatesEndpoint(ports.certificates(), replies, clock),
                         new OpenApiEndpoint())
                 .flatMap(endpoint -> endpoint.operations().stream())
                 .toList();

@@ -12,6 +12,7 @@ import io.helidon.http.Status;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Collectors;
 
@@ -19,7 +20,8 @@ import java.util.stream.Collectors;
  * Why a request was refused: the status, a sentence for the operator, the fields at fault, and the headers the
  * status calls for (Allow, WWW-Authenticate, ...). Sent as {@code application/problem+json}.
  */
-record Problem(Status status, String detail, List<FieldError> errors, List<String> routes, List<Header> headers) {
+record Problem(Status status, String detail, List<FieldError> errors, List<String> routes, List<Header> headers,
+               Optional<String> code) {
     /** The body as a whole, when a fault has no field of its own (malformed JSON, a missing body). */
     static final String BODY = "body";
     /** The request's media type, when it is not JSON. */
@@ -32,6 +34,17 @@ record Problem(Status status, String detail, List<FieldError> errors, List<Strin
         errors = List.copyOf(errors);
         routes = List.copyOf(routes);
         headers = List.copyOf(headers);
+        Objects.requireNonNull(code, "code");
+    }
+
+    Problem(Status status, String detail, List<FieldError> errors, List<String> routes, List<Header> headers) {
+        this(status, detail, errors, routes, headers, Optional.empty());
+    }
+
+    /** A certificate that failed to load: 422 with the loader's sentence and its stable code. */
+    static Problem certificateRefused(String name, String code, String message) {
+        return new Problem(Status.create(422, "Unprocessable Content"), "Certificate '" + name + "' was refused: "
+                + message + ".", List.of(), List.of(), List.of(), Optional.of(code));
     }
 
     static Problem of(Status status, String detail) {
@@ -142,6 +155,7 @@ record Problem(Status status, String detail, List<FieldError> errors, List<Strin
 
     ProblemJson json() {
         return new ProblemJson("about:blank", status.reasonPhrase(), status.code(), detail,
-                errors.stream().map(FieldErrorJson::of).toList(), routes);
+                errors.stream().map(FieldErrorJson::of).toList(), routes,
+                code.orElse(null));
     }
 }

@@ -38,6 +38,7 @@ final class AdminServer implements AutoCloseable {
     final AdminTokens tokens;
     final InMemoryAuditLog auditLog;
     final AdminApi api;
+    final FakeCertificates certificates;
     final WebServer server;
     final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -56,10 +57,11 @@ final class AdminServer implements AutoCloseable {
             this.tokenStore = new InMemoryTokenStore();
         }
         this.tokens = new AdminTokens(tokenStore, clock);
+        this.certificates = new FakeCertificates();
         ConfigurationService configuration = new ConfigurationService(store, routing);
         tokens.bootstrap(Optional.of(SECRET));
         this.api = AdminApi.create(new AdminApi.Ports(configuration, configuration, configuration, tokens, tokens,
-                new AuditTrail(auditLog), routing), clock);
+                new AuditTrail(auditLog), routing, certificates), clock);
         this.server = WebServer.builder()
                 .host("127.0.0.1")
                 .port(0)

@@ -174,6 +174,21 @@ class OpenApiDocumentTest {
         call("GET", "/v1/audit", "/v1/audit?limit=0", null);
         call("GET", "/v1/openapi.json", "/v1/openapi.json", null);
 
+        // Certificates: stored, refused, malformed, listed, reloaded, deleted.
+        call("PUT", "/v1/certificates/{name}", "/v1/certificates/site",
+                "{\"certFile\":\"/live/site/fullchain.pem\",\"keyFile\":\"/live/site/privkey.pem\"}");
+        call("PUT", "/v1/certificates/{name}", "/v1/certificates/site", "{\"certPem\":\"PEM\",\"keyPem\":\"KEY\"}");
+        call("PUT", "/v1/certificates/{name}", "/v1/certificates/old", "{\"certPem\":\"expired\",\"keyPem\":\"KEY\"}");
+        call("PUT", "/v1/certificates/{name}", "/v1/certificates/site", "{\"certPem\":\"PEM\",\"keyFile\":\"/k\"}");
+        call("GET", "/v1/certificates", "/v1/certificates", null);
+        call("GET", "/v1/certificates/{name}", "/v1/certificates/site", null);
+        call("GET", "/v1/certificates/{name}", "/v1/certificates/none", null);
+        call("POST", "/v1/certificates/{name}/reload", "/v1/certificates/site/reload", null);
+        call("POST", "/v1/certificates/{name}/reload", "/v1/certificates/none/reload", null);
+        call("POST", "/v1/certificates/reload", "/v1/certificates/reload", null);
+        call("DELETE", "/v1/certificates/{name}", "/v1/certificates/site", null);
+        call("DELETE", "/v1/certificates/{name}", "/v1/certificates/site", null);
+
         // Strangers, then a guesser.
         call("GET", "/v1/status", "/v1/status", null, "Authorization", "Bearer wrong");
         for (int i = 0; i < FailedAuthentications.MAX_FAILURES; i++) {

@@ -1,5 +1,13 @@
 package dev.portico.app;
 
+import dev.portico.domain.port.CertificateOutcome;
+import dev.portico.domain.service.Certificates;
+import dev.portico.http.tls.CertificateRegistry;
+import dev.portico.http.tls.CertificateWatcher;
+import dev.portico.http.tls.SniKeyManager;
+import dev.portico.http.tls.TlsListener;
+import java.time.Duration;
+
 import dev.portico.admin.AdminApi;
 import dev.portico.domain.health.TargetStates;
 import dev.portico.domain.service.AdminTokens;
@@ -28,6 +36,9 @@ import java.time.Clock;
 /** The composition root: every part of Portico is created and connected here, with plain {@code new}. */
 public final class Portico implements AutoCloseable {
     static final String ADMIN_SOCKET = "admin";
+    static final String HTTPS_SOCKET = "https";
+    /** How often the watcher re-checks certificate files even without a file-system event (network mounts). */
+    private static final Duration CERTIFICATE_POLL = Duration.ofSeconds(30);
     private static final long ADMIN_MAX_PAYLOAD = 2L * 1024 * 1024;
     private static final System.Logger LOG = System.getLogger(Portico.class.getName());
 
@@ -36,8 +47,11 @@ public final class Portico implements AutoCloseable {
     private final Proxy proxy;
     private final WebServer server;
     private final Thread poller;
+    private final CertificateWatcher watcher;
 
-    private Portico(Database database, ActiveHealthChecks healthChecks, Proxy proxy, WebServer server, Thread poller) {
+    private Portico(Database database, ActiveHealthChecks healthChecks, Proxy proxy, WebServer server, Thread poller,
+                    CertificateWatcher watcher) {
+        this.watcher = watcher;
         this.database = database;
         this.healthChecks = healthChecks;
         this.proxy = proxy;
@@ -54,6 +68,7 @@ public final class Portico implements AutoCloseable {
         Database database = Database.open(databaseSettings);
         Proxy proxy = null;
         ActiveHealthChecks healthChecks = null;
+        CertificateWatcher watcher = null;
         try {
             TargetStates states = TargetStates.systemClock();
             Routing routing = new Routing(database.configStore(), states);
@@ -64,9 +79,17 @@ public final class Portico implements AutoCloseable {
             AdminTokens tokens = new AdminTokens(database.tokenStore(), Clock.systemUTC());
             announce(tokens.bootstrap(settings.adminToken()), settings.dataDir());
 
-            proxy = Proxy.create(routing, ProxySettings.fromTrustedProxies(settings.trustedProxies()));
+            CertificateRegistry registry = new CertificateRegistry(new SniKeyManager(), Clock.systemUTC());
+            registry.useDefault(settings.defaultCertificate());
+            Certificates certificates = new Certificates(database.certificateStore(), new RegistryCertificates(registry));
+            logSync(certificates.sync(), registry);
+            watcher = CertificateWatcher.start(registry, CERTIFICATE_POLL, change -> LOG.log(Level.INFO,
+                    "Certificate files changed on disk: {0}", describe(RegistryCertificates.outcome(change))));
+
+            Proxy created = Proxy.create(routing, ProxySettings.fromTrustedProxies(settings.trustedProxies()));
+            proxy = created;
             AdminApi admin = AdminApi.create(new AdminApi.Ports(configuration, configuration, configuration, tokens,
-                    tokens, new AuditTrail(database.auditLog()), routing));
+                    tokens, new AuditTrail(database.auditLog()), routing, certificates));
             WebServerConfig.Builder builder = WebServer.builder()
                     .shutdownHook(false)
                     .host(settings.httpHost())
@@ -75,19 +98,33 @@ public final class Portico implements AutoCloseable {
                     .putSocket(ADMIN_SOCKET, socket -> socket.host(settings.adminHost()).port(settings.adminPort())
                             // An upper bound even before authentication: nobody streams gigabytes into the admin API.
                             .maxPayloadSize(ADMIN_MAX_PAYLOAD))
-                    .routing(ADMIN_SOCKET, admin::register);
+                    .routing(ADMIN_SOCKET, admin::register)
+                    .putSocket(HTTPS_SOCKET, socket -> {
+                        socket.host(settings.httpsHost()).port(settings.httpsPort())
+                                .tls(TlsListener.tls(registry.keyManager()));
+                        // Also sets tcpNoDelay: without it delayed ACKs add 40 ms to every handshake.
+                        created.configure(socket);
+                    })
+                    .routing(HTTPS_SOCKET, created::register);
             proxy.configure(builder);
             WebServer server = builder.build().start();
 
             Thread poller = Thread.ofVirtual().name("portico-config-poller")
-                    .start(() -> pollForChanges(routing, tokens, settings));
+                    .start(() -> pollForChanges(routing, tokens, certificates, registry, settings));
+            LOG.log(Level.INFO, "HTTPS on {0}:{1,number,#}", settings.httpsHost(), server.port(HTTPS_SOCKET));
             LOG.log(Level.INFO, "Portico is serving: proxy on http://{0}:{1,number,#}, admin API on http://{2}:{3,number,#},"
                             + " configuration revision {4,number,#} ({5} routes, {6} upstreams)",
                     settings.httpHost(), server.port(), settings.adminHost(), server.port(ADMIN_SOCKET),
                     routing.current().revision(), routing.current().configuration().routes().size(),
                     routing.current().configuration().upstreams().size());
-            return new Portico(database, healthChecks, proxy, server, poller);
+            return new Portico(database, healthChecks, proxy, server, poller, watcher);
+        } catch (IOException e) {
+            closeQuietly(watcher, healthChecks, proxy, database);
+            throw new UncheckedIOException("cannot watch certificate files", e);
         } catch (RuntimeException e) {
+            if (watcher != null) {
+                watcher.close();
+            }
             if (healthChecks != null) {
                 healthChecks.close();
             }
@@ -103,13 +140,16 @@ public final class Portico implements AutoCloseable {
      * Picks up changes other nodes made to a shared database (and token changes). A node's own changes are live
      * before its admin API answers; this only bounds how stale the others can be.
      */
-    private static void pollForChanges(Routing routing, AdminTokens tokens, Settings settings) {
+    private static void pollForChanges(Routing routing, AdminTokens tokens, Certificates certificates,
+                                       CertificateRegistry registry, Settings settings) {
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 Thread.sleep(settings.pollInterval());
                 if (routing.refreshIfChanged()) {
                     LOG.log(Level.INFO, "Loaded configuration revision {0,number,#} changed by another node",
                             routing.current().revision());
+                    // Certificate writes take a revision too: another node may have stored or deleted one.
+                    logSync(certificates.sync(), registry);
                 }
                 tokens.reload();
             } catch (InterruptedException e) {
@@ -119,6 +159,46 @@ public final class Portico implements AutoCloseable {
                         + " configuration (revision " + routing.current().revision() + ")", e);
             }
         }
+    }
+
+    /** A broken stored certificate is logged and skipped: Portico serves the others rather than not starting. */
+    private static void logSync(Certificates.SyncReport report, CertificateRegistry registry) {
+        for (CertificateOutcome.Refused refused : report.refused()) {
+            LOG.log(Level.WARNING, "Stored certificate {0} was not loaded ({1}): {2}. Fix it and PUT it again or POST"
+                    + " /v1/certificates/{0}/reload.", refused.name(), refused.code(), refused.message());
+        }
+        if (!report.loaded().isEmpty() || !report.removed().isEmpty()) {
+            LOG.log(Level.INFO, "Certificates loaded: {0}; withdrawn: {1}", report.loaded(), report.removed());
+        }
+        if (registry.list().isEmpty()) {
+            LOG.log(Level.WARNING, "No certificate is loaded: the HTTPS listener is up but refuses every handshake"
+                    + " (unrecognized_name) until one is added with PUT /v1/certificates/<name>.");
+        }
+    }
+
+    private static String describe(CertificateOutcome outcome) {
+        return switch (outcome) {
+            case CertificateOutcome.Installed installed -> installed.certificate().name() + " reloaded, serial "
+                    + installed.certificate().serial();
+            case CertificateOutcome.Refused refused -> refused.name() + " refused (" + refused.code() + "): "
+                    + refused.message() + "; the previous certificate stays in service";
+            case CertificateOutcome.NotFound notFound -> notFound.name() + " is no longer registered";
+            case CertificateOutcome.Rejected rejected -> rejected.errors().toString();
+        };
+    }
+
+    private static void closeQuietly(CertificateWatcher watcher, ActiveHealthChecks healthChecks, Proxy proxy,
+                                     Database database) {
+        if (watcher != null) {
+            watcher.close();
+        }
+        if (healthChecks != null) {
+            healthChecks.close();
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
+        database.close();
     }
 
     private static void announce(InitialToken initial, Path dataDir) {
@@ -168,6 +248,10 @@ public final class Portico implements AutoCloseable {
         return server.port();
     }
 
+    public int httpsPort() {
+        return server.port(HTTPS_SOCKET);
+    }
+
     public int adminPort() {
         return server.port(ADMIN_SOCKET);
     }
@@ -176,6 +260,7 @@ public final class Portico implements AutoCloseable {
     @Override
     public void close() {
         poller.interrupt();
+        watcher.close();
         healthChecks.close();
         server.stop();
         proxy.close();

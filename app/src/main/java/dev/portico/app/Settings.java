@@ -18,6 +18,7 @@ import java.util.Optional;
  */
 public record Settings(Path dataDir,
                        String httpHost, int httpPort,
+                       String httpsHost, int httpsPort, Optional<String> defaultCertificate,
                        String adminHost, int adminPort, boolean adminInsecure,
                        Optional<String> adminToken,
                        String trustedProxies,
@@ -34,7 +35,8 @@ public record Settings(Path dataDir,
     @Override
     public String toString() {
         // Never print the token or the database password.
-        return "Settings[dataDir=" + dataDir + ", http=" + httpHost + ":" + httpPort + ", admin=" + adminHost + ":"
+        return "Settings[dataDir=" + dataDir + ", http=" + httpHost + ":" + httpPort + ", https=" + httpsHost + ":"
+                + httpsPort + ", admin=" + adminHost + ":"
                 + adminPort + ", database=" + databaseUrl.orElse("embedded H2") + "]";
     }
 
@@ -43,6 +45,10 @@ public record Settings(Path dataDir,
         Path dataDir = Path.of(env.getOrDefault("PORTICO_DATA_DIR", "data")).toAbsolutePath().normalize();
         String httpHost = env.getOrDefault("PORTICO_HTTP_HOST", "0.0.0.0");
         int httpPort = port(env, "PORTICO_HTTP_PORT", 8080, problems);
+        String httpsHost = env.getOrDefault("PORTICO_HTTPS_HOST", httpHost);
+        int httpsPort = port(env, "PORTICO_HTTPS_PORT", 8443, problems);
+        Optional<String> defaultCertificate = Optional.ofNullable(env.get("PORTICO_DEFAULT_CERTIFICATE"))
+                .map(String::strip).filter(name -> !name.isEmpty());
         String adminHost = env.getOrDefault("PORTICO_ADMIN_HOST", "127.0.0.1");
         int adminPort = port(env, "PORTICO_ADMIN_PORT", 9090, problems);
         boolean adminInsecure = bool(env, "PORTICO_ADMIN_INSECURE", problems);
@@ -65,7 +71,7 @@ public record Settings(Path dataDir,
         if (!problems.isEmpty()) {
             throw new InvalidSettings(problems);
         }
-        return new Settings(dataDir, httpHost, httpPort, adminHost, adminPort, adminInsecure, token,
+        return new Settings(dataDir, httpHost, httpPort, httpsHost, httpsPort, defaultCertificate, adminHost, adminPort, adminInsecure, token,
                 env.getOrDefault("PORTICO_TRUSTED_PROXIES", ""),
                 databaseUrl, env.getOrDefault("PORTICO_DATABASE_USER", ""),
                 env.getOrDefault("PORTICO_DATABASE_PASSWORD", ""), Duration.ofMillis(pollMs));

@@ -40,7 +40,7 @@ class ConcurrentAdminTest {
         upstream = new TestUpstream("app");
         portico = Portico.start(Settings.fromEnvironment(Map.of(
                 "PORTICO_DATA_DIR", dataDir.toString(), "PORTICO_HTTP_HOST", "127.0.0.1",
-                "PORTICO_HTTP_PORT", "0", "PORTICO_ADMIN_PORT", "0", "PORTICO_ADMIN_TOKEN", TOKEN)));
+                "PORTICO_HTTP_PORT", "0", "PORTICO_HTTPS_PORT", "0", "PORTICO_ADMIN_PORT", "0", "PORTICO_ADMIN_TOKEN", TOKEN)));
     }
 
     @AfterEach

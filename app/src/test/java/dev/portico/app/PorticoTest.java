@@ -47,6 +47,7 @@ class PorticoTest {
                 "PORTICO_DATA_DIR", dataDir.toString(),
                 "PORTICO_HTTP_HOST", "127.0.0.1",
                 "PORTICO_HTTP_PORT", "0",
+                "PORTICO_HTTPS_PORT", "0",
                 "PORTICO_ADMIN_PORT", "0"));
         env.putAll(extra);
         portico = Portico.start(Settings.fromEnvironment(env));

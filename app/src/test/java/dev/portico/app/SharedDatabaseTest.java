@@ -75,6 +75,7 @@ class SharedDatabaseTest {
                 "PORTICO_DATA_DIR", dataDir.toString(),
                 "PORTICO_HTTP_HOST", "127.0.0.1",
                 "PORTICO_HTTP_PORT", "0",
+                "PORTICO_HTTPS_PORT", "0",
                 "PORTICO_ADMIN_PORT", "0",
                 "PORTICO_ADMIN_TOKEN", TOKEN,
                 "PORTICO_POLL_INTERVAL_MS", "100",

@@ -30,6 +30,15 @@ public final class ChangeSummary {
         return "tokens/" + name;
     }
 
+    public static String certificateResource(String name) {
+        return "certificates/" + name;
+    }
+
+    /** Where the certificate now comes from; inline PEM is named, never quoted. */
+    public static String certificate(boolean created, CertificateOrigin origin) {
+        return limited((created ? "created: " : "replaced: ") + origin.describe());
+    }
+
     public static String deleted() {
         return "deleted";
     }
