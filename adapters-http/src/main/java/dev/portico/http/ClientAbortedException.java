@@ -1,7 +1,7 @@
 package dev.portico.http;
 
 /**
- * The client stopped reading or sending mid-exchange. Thrown through the webclient's body callback, so it is an
+ * The client stopped reading or sending mid-exchange. Thrown from deep in the exchange with the upstream, so it is an
  * unchecked exception; it carries no stack trace because it is an expected event, not a bug.
  */
 final class ClientAbortedException extends RuntimeException {

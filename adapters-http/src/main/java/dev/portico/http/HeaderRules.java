@@ -1,5 +1,6 @@
 package dev.portico.http;
 
+import io.helidon.common.buffers.BufferData;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -7,6 +8,7 @@ import io.helidon.http.HeaderValues;
 import io.helidon.http.Headers;
 import io.helidon.http.WritableHeaders;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,11 +18,20 @@ import java.util.function.UnaryOperator;
 /**
  * Which headers cross the proxy, in each direction, and the ones Portico writes itself. Hop-by-hop headers
  * (RFC 9110, 7.6.1) describe one connection, so they are dropped both ways together with every header the
- * Connection header names; the webclient and the webserver write their own framing and connection headers.
+ * Connection header names; the exchange with the upstream and the webserver write their own framing and connection
+ * headers.
  */
 final class HeaderRules {
     static final Header SERVER = HeaderValues.createCached(HeaderNames.SERVER, "portico");
     static final String VIA = "1.1 portico";
+
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] HOST = ascii("Host: ");
+    private static final byte[] X_FORWARDED_FOR = ascii("X-Forwarded-For: ");
+    private static final byte[] X_FORWARDED_PROTO = ascii("X-Forwarded-Proto: ");
+    private static final byte[] X_FORWARDED_HOST = ascii("X-Forwarded-Host: ");
+    private static final byte[] VIA_NAME = ascii("Via: ");
+    private static final byte[] VIA_LINE = ascii("Via: " + VIA + "\r\n");
 
     /** Lower-case names; Transfer-Encoding is among them, and each side re-frames the body itself. */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authorization",
@@ -28,6 +39,8 @@ final class HeaderRules {
 
     private static final Set<String> SET_BY_PORTICO_UPSTREAM = Set.of(
             "host",
+            // the exchange frames the body it sends (UpstreamExchange), with the client's length when it sent one
+            "content-length",
             // Portico answers Expect: 100-continue itself, when the handler starts reading the body
             "expect",
             "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "via",
@@ -52,17 +65,20 @@ final class HeaderRules {
                       String clientHost) {
     }
 
-    /** Copies the client's end-to-end headers to the upstream request and adds Host, X-Forwarded-* and Via. */
-    static void toUpstream(Headers client, WritableHeaders<?> upstream, Forwarding forwarding) {
+    /**
+     * Writes the upstream request's header lines: the client's end-to-end headers as the client sent them (the
+     * listener validated them), then Host, X-Forwarded-* and Via. The body's framing headers are the caller's.
+     */
+    static void writeToUpstream(Headers client, BufferData out, Forwarding forwarding) {
         List<String> connectionNamed = connectionTokens(client);
         for (Header header : client) {
             String name = header.headerName().lowerCase();
             if (!HOP_BY_HOP.contains(name) && !SET_BY_PORTICO_UPSTREAM.contains(name)
                     && !connectionNamed.contains(name)) {
-                upstream.set(header);
+                header.writeHttp1Header(out);
             }
         }
-        upstream.set(HeaderValues.create(HeaderNames.HOST, forwarding.upstreamHost()));
+        line(out, HOST, forwarding.upstreamHost());
 
         String forwardedFor = forwarding.clientAddress();
         String proto = forwarding.scheme();
@@ -75,12 +91,23 @@ final class HeaderRules {
             proto = firstOr(client, HeaderNames.X_FORWARDED_PROTO, proto);
             host = firstOr(client, HeaderNames.X_FORWARDED_HOST, host);
         }
-        upstream.set(HeaderValues.create(HeaderNames.X_FORWARDED_FOR, forwardedFor));
-        upstream.set(HeaderValues.create(HeaderNames.X_FORWARDED_PROTO, proto));
+        line(out, X_FORWARDED_FOR, forwardedFor);
+        line(out, X_FORWARDED_PROTO, proto);
         if (host != null) {
-            upstream.set(HeaderValues.create(HeaderNames.X_FORWARDED_HOST, host));
+            line(out, X_FORWARDED_HOST, host);
         }
-        upstream.set(via(client));
+        String earlierVia = joined(client, HeaderNames.VIA);
+        if (earlierVia == null) {
+            out.write(VIA_LINE);
+        } else {
+            line(out, VIA_NAME, earlierVia + ", " + VIA);
+        }
+    }
+
+    private static void line(BufferData out, byte[] nameAndColon, String value) {
+        out.write(nameAndColon);
+        out.writeAscii(value);
+        out.write(CRLF);
     }
 
     /**
@@ -102,6 +129,10 @@ final class HeaderRules {
             client.set(HeaderValues.create(HeaderNames.LOCATION,
                     rewriteLocation.apply(upstream.get(HeaderNames.LOCATION).get())));
         }
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
     private static Header via(Headers received) {

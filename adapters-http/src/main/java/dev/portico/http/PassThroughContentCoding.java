@@ -23,11 +23,6 @@ final class PassThroughContentCoding implements ContentEncodingContext {
     private PassThroughContentCoding() {
     }
 
-    /** For the client side: no decoding at all, whatever codings are on the classpath. */
-    static ContentEncodingContext none() {
-        return ContentEncodingContext.create(NO_CODINGS);
-    }
-
     @Override
     public boolean contentEncodingEnabled() {
         return false;

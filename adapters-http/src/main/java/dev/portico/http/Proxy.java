@@ -2,12 +2,8 @@ package dev.portico.http;
 
 import dev.portico.domain.port.ResolveRoute;
 
-import io.helidon.common.media.type.ParserMode;
-import io.helidon.http.media.MediaContext;
-import io.helidon.webclient.api.WebClient;
-import io.helidon.webclient.http1.Http1Client;
-import io.helidon.webclient.http1.Http1ClientProtocolConfig;
 import io.helidon.webserver.ListenerConfig;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http.HttpRouting;
 
 /**
@@ -16,12 +12,10 @@ import io.helidon.webserver.http.HttpRouting;
  * the connections to the upstreams.
  */
 public final class Proxy implements AutoCloseable {
-    private final Http1Client client;
     private final UpstreamConnections connections;
     private final ProxyHandler handler;
 
-    private Proxy(Http1Client client, UpstreamConnections connections, ProxyHandler handler) {
-        this.client = client;
+    private Proxy(UpstreamConnections connections, ProxyHandler handler) {
         this.connections = connections;
         this.handler = handler;
     }
@@ -31,32 +25,11 @@ public final class Proxy implements AutoCloseable {
     }
 
     static Proxy create(ResolveRoute routes, ProxySettings settings, ExchangeObserver observer) {
-        WebClient webClient = WebClient.builder()
-                // a proxy relays redirects, cookies and encodings; it never acts on them
-                .followRedirects(false)
-                .contentEncoding(PassThroughContentCoding.none())
-                .mediaContext(MediaContext.builder().mediaSupportsDiscoverServices(false).build())
-                .mediaTypeParserMode(ParserMode.RELAXED)
-                // no tracing, metrics or security services from the classpath on the per-request path
-                .servicesDiscoverServices(false)
-                .addService(new NoAddedUserAgent())
-                // the client already chose whether to wait for "100 Continue"; Portico answered it
-                .sendExpectContinue(false)
-                .proxy(io.helidon.webclient.api.Proxy.noProxy())
-                .connectTimeout(settings.connectTimeout())
-                .socketOptions(options -> options.connectTimeout(settings.connectTimeout()).tcpNoDelay(true))
-                // every write goes to the socket as it is made: a streamed upload must not wait in a buffer
-                .writeBufferSize(0)
-                .build();
-        Http1Client client = webClient.client(Http1Client.PROTOCOL, Http1ClientProtocolConfig.builder()
-                // the request headers are the ones the listener already validated, plus Portico's own
-                .validateRequestHeaders(false)
-                .validateResponseHeaders(true)
-                .build());
-        UpstreamConnections connections = new UpstreamConnections(webClient, settings.upstreamIdleTimeout());
-        ProxyHandler handler = new ProxyHandler(routes, settings.trustedProxies(),
-                new UpstreamCall(client, connections), observer);
-        return new Proxy(client, connections, handler);
+        UpstreamConnections connections = new UpstreamConnections(settings.connectTimeout(),
+                settings.upstreamIdleTimeout());
+        ProxyHandler handler = new ProxyHandler(routes, settings.trustedProxies(), new UpstreamCall(connections),
+                observer);
+        return new Proxy(connections, handler);
     }
 
     /** Sends every request of the routing, whatever its method and path, to the proxy. */
@@ -71,23 +44,30 @@ public final class Proxy implements AutoCloseable {
      *     <li>no maximum payload size: bodies stream through and are never held, so their size is the upstream's
      *     business;</li>
      *     <li>content codings pass through untouched in both directions (see {@link PassThroughContentCoding});</li>
-     *     <li>TCP_NODELAY: the proxy writes each piece of a streamed body as it gets it.</li>
+     *     <li>TCP_NODELAY: the proxy writes each piece of a streamed body as it gets it;</li>
+     *     <li>response headers are not validated a second time on the way out: {@link UpstreamExchange} validated the
+     *     upstream's as it read them, and Portico's own are constants or built from validated request headers;</li>
+     *     <li>blocking sockets rather than NIO channels: Helidon's NIO socket writes through an 8 KiB staging buffer,
+     *     one system call per 8 KiB (bench/NOTES.md), where a blocking socket writes a response in one;</li>
+     *     <li>no output buffer: the relay writes whole pieces and flushes each, so a buffer only adds a copy.</li>
      * </ul>
-     * Helidon's other defaults are kept on purpose: request header, Host and path validation stay on (a proxy is
-     * the first line against malformed requests), "100 Continue" is sent when the handler first reads the body
-     * (so a request refused before that never makes the client send its body), and a Date header is added only
-     * when the upstream sent none.
+     * Helidon's other defaults are kept on purpose: request header, Host and path validation stay on (a proxy is the
+     * first line against malformed requests), "100 Continue" is sent when the handler first reads the body (so a
+     * request refused before that never makes the client send its body), and a Date header is added only when the
+     * upstream sent none.
      */
     public void configure(ListenerConfig.BuilderBase<?, ?> listener) {
         listener.maxPayloadSize(-1)
                 .contentEncoding(PassThroughContentCoding.INSTANCE)
-                .connectionOptions(options -> options.tcpNoDelay(true));
+                .connectionOptions(options -> options.tcpNoDelay(true))
+                .addProtocol(Http1Config.builder().validateResponseHeaders(false).build())
+                .useNio(false)
+                .writeBufferSize(0);
     }
 
     /** Closes every idle upstream connection; the server must be stopped first. */
     @Override
     public void close() {
         connections.close();
-        client.closeResource();
     }
 }

@@ -70,18 +70,10 @@ final class ProxyHandler implements Handler {
         String rawTarget = route.upstreamPath(target, rawPath)
                 + (prologue.hasQuery() ? "?" + prologue.query().rawValue() : "");
         UpstreamCall.Outbound outbound = new UpstreamCall.Outbound(prologue.method(), target, rawTarget,
-                route.route().timeout(), upstreamHeaders -> HeaderRules.toUpstream(request.headers(), upstreamHeaders,
-                forwarding), RequestBody.of(request));
+                route.route().timeout(), out -> HeaderRules.writeToUpstream(request.headers(), out, forwarding),
+                RequestBody.of(request));
 
         switch (upstreams.send(outbound)) {
-            case UpstreamCall.Reply.Answered answered when answered.response().status().code() < 200 -> {
-                // an interim response (103 Early Hints...) the webclient took for the final one: the real one is
-                // still on the connection, which is therefore closed rather than reused
-                answered.connection().doNotReuse();
-                answered.response().close();
-                upstreamFailed(route, target, request, response, UpstreamFailure.INVALID_RESPONSE,
-                        new IllegalStateException("interim status " + answered.response().status().code()));
-            }
             case UpstreamCall.Reply.Answered answered -> relay(route, target, request, response, answered, scheme, host);
             case UpstreamCall.Reply.Failed failed ->
                     upstreamFailed(route, target, request, response, failed.failure(), failed.cause());
@@ -92,15 +84,14 @@ final class ProxyHandler implements Handler {
     private void relay(ResolvedRoute route, Target target, ServerRequest request, ServerResponse response,
                        UpstreamCall.Reply.Answered answered, String scheme, String host) {
         int status = answered.response().status().code();
-        ResponseRelay.Ending ending = ResponseRelay.relay(request.prologue().method(), answered.response(),
-                answered.connection(), response,
+        ResponseRelay.Ending ending = ResponseRelay.relay(answered.response(), answered.connection(), response,
                 location -> host == null ? location : route.rewriteLocation(location, target, scheme, host));
         switch (ending) {
             case ResponseRelay.Ending.Complete ignored -> observer.forwarded(route, target, status);
             case ResponseRelay.Ending.UpstreamFailedBeforeBody failed -> {
                 // nothing was written yet: the upstream's status and headers are replaced by the error reply
                 response.headers().clear();
-                upstreamFailed(route, target, request, response, UpstreamFailure.ofExchange(failed.cause()),
+                upstreamFailed(route, target, request, response, answered.connection().failureOf(failed.cause()),
                         failed.cause());
             }
             case ResponseRelay.Ending.UpstreamFailedMidBody failed -> {

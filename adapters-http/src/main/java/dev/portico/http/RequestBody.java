@@ -2,21 +2,19 @@ package dev.portico.http;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerRequestHeaders;
-import io.helidon.webclient.api.ClientRequest;
 import io.helidon.webserver.http.ServerRequest;
 
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 
 /**
- * The client's request body on its way to the upstream. The webclient frames it from the request's headers: with
- * the client's Content-Length when it sent one, chunked otherwise. A body of known length up to
- * {@link #BUFFER_SIZE} is read whole before it is sent, so it can be sent again if the upstream connection turns
- * out to be dead; anything larger, or chunked, is streamed as it arrives and never held.
+ * The client's request body on its way to the upstream, framed as the client framed it: with its Content-Length
+ * when it sent one, chunked otherwise. A body of known length up to {@link #BUFFER_SIZE} is read whole before it
+ * is sent, so it goes out with the request's headers in one write and can be sent again if the upstream
+ * connection turns out to be dead; anything larger, or chunked, is streamed as it arrives and never held.
  */
-final class RequestBody implements ClientRequest.OutputStreamHandler {
+final class RequestBody {
     static final int BUFFER_SIZE = 16 * 1024;
 
     private final ServerRequest request;
@@ -40,28 +38,45 @@ final class RequestBody implements ClientRequest.OutputStreamHandler {
         return length > 0 ? new RequestBody(request, length) : null;
     }
 
+    /** The body's length, or -1 when the client sent it chunked. */
+    long length() {
+        return length;
+    }
+
+    /** Whether the body is read whole and sent with the headers. */
+    boolean small() {
+        return length >= 0 && length <= BUFFER_SIZE;
+    }
+
+    /**
+     * The whole of a {@link #small()} body, read from the client on the first call.
+     *
+     * @throws ClientAbortedException when the client stops sending before the end of its body
+     */
+    byte[] whole() {
+        if (held == null) {
+            held = readWhole((int) length);
+        }
+        return held;
+    }
+
     /** Whether the body can be sent (again): nothing of it has been streamed past recall. */
     boolean replayable() {
         return !streamed;
     }
 
-    @Override
-    public void handle(OutputStream upstream) throws IOException {
-        if (held == null && length >= 0 && length <= BUFFER_SIZE) {
-            held = readWhole((int) length);
+    /**
+     * The next piece of a body that is streamed: up to {@code buffer.length} bytes, or -1 at its end.
+     *
+     * @throws ClientAbortedException when the client goes away
+     */
+    int read(byte[] buffer) {
+        streamed = true;
+        try {
+            return content().read(buffer);
+        } catch (IOException | RuntimeException e) {
+            throw new ClientAbortedException(e);
         }
-        if (held != null) {
-            upstream.write(held);
-            upstream.close();
-            return;
-        }
-        byte[] buffer = new byte[BUFFER_SIZE];
-        int read;
-        while ((read = readSome(buffer)) >= 0) {
-            streamed = true;
-            upstream.write(buffer, 0, read);
-        }
-        upstream.close();
     }
 
     private byte[] readWhole(int size) {
@@ -75,14 +90,6 @@ final class RequestBody implements ClientRequest.OutputStreamHandler {
             throw new ClientAbortedException(new EOFException("request body ended after " + body.length + " bytes"));
         }
         return body;
-    }
-
-    private int readSome(byte[] buffer) {
-        try {
-            return content().read(buffer);
-        } catch (IOException | RuntimeException e) {
-            throw new ClientAbortedException(e);
-        }
     }
 
     private InputStream content() {

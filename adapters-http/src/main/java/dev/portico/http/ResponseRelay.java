@@ -1,26 +1,25 @@
 package dev.portico.http;
 
 import io.helidon.common.buffers.DataReader;
-import io.helidon.http.ClientResponseHeaders;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
-import io.helidon.http.Method;
-import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.OptionalLong;
 import java.util.function.UnaryOperator;
 
 /**
  * Writes an upstream's response to the client: status, headers and a body streamed as it arrives, framed as the
- * upstream framed it (a Content-Length stays a Content-Length, chunked stays chunked). The client's response is
- * only committed once the first body bytes have arrived, so an upstream that fails before sending any can still be
- * answered with a 502 or 504.
+ * upstream framed it (a Content-Length stays a Content-Length, chunked stays chunked; a body that ends with the
+ * connection reaches the client chunked). The client's response is only committed once the first body bytes have
+ * arrived, so an upstream that fails before sending any can still be answered with a 502 or 504. The connection
+ * goes back to the pool as soon as the whole body has been read from it, before the last piece is written.
  */
 final class ResponseRelay {
+    /** Longest chunk-size line (size and extensions) accepted in a chunked body. */
+    private static final int MAX_CHUNK_LINE = 1024;
+
     private ResponseRelay() {
     }
 
@@ -45,139 +44,234 @@ final class ResponseRelay {
 
     private static final Ending COMPLETE = new Ending.Complete();
 
-    static Ending relay(Method method, HttpClientResponse upstream, UpstreamConnection connection,
-                        ServerResponse client, UnaryOperator<String> rewriteLocation) {
-        int status = upstream.status().code();
-        ClientResponseHeaders headers = upstream.headers();
-        if (headers.contains(HeaderNames.CONTENT_LENGTH) && headers.contains(HeaderNames.TRANSFER_ENCODING)) {
-            // RFC 9112 6.3: a message with both is an attack or a broken server; where it ends is unknowable
-            connection.doNotReuse();
-            upstream.close();
-            return new Ending.UpstreamFailedBeforeBody(
-                    new IllegalStateException("response with both Content-Length and Transfer-Encoding"));
-        }
+    static Ending relay(UpstreamResponse upstream, UpstreamConnection connection, ServerResponse client,
+                        UnaryOperator<String> rewriteLocation) {
         // status first: Helidon refuses to switch to 204/304 once a Content-Length is set
         client.status(upstream.status());
-        HeaderRules.toClient(headers, client.headers(), rewriteLocation);
-
-        if (status == 204 || status == 205 || status == 304) {
-            // no body; Helidon answers a non-zero Content-Length on these with a 500 (a 304 may legally carry the
-            // representation's length, which is dropped here) and writes "Content-Length: 0" itself
-            client.headers().remove(HeaderNames.CONTENT_LENGTH);
-            upstream.close();
-            client.send();
-            return COMPLETE;
+        HeaderRules.toClient(upstream.headers(), client.headers(), rewriteLocation);
+        switch (upstream.body()) {
+            case NONE -> {
+                int status = upstream.status().code();
+                if (status == 204 || status == 205 || status == 304) {
+                    // Helidon answers a non-zero Content-Length on these with a 500 (a 304 may legally carry the
+                    // representation's length, which is dropped here) and writes "Content-Length: 0" itself
+                    client.headers().remove(HeaderNames.CONTENT_LENGTH);
+                }
+                // a HEAD response keeps the Content-Length a GET would get; send() writes no body for it
+                connection.release();
+                return send(client, null, 0);
+            }
+            case CHUNKED ->
+                // said explicitly, Helidon keeps chunked framing even for a body it could send with a length
+                    client.headers().set(HeaderValues.TRANSFER_ENCODING_CHUNKED);
+            case LENGTH, UNTIL_CLOSED -> {
+            }
         }
-        if (method == Method.HEAD) {
-            // the upstream's Content-Length describes the body a GET would get and is kept; send() writes no body
-            upstream.close();
-            client.send();
-            return COMPLETE;
-        }
-
-        OptionalLong length = headers.contentLength();
-        if (length.isPresent() && length.getAsLong() == 0) {
-            upstream.close();
-            client.send();
-            return COMPLETE;
-        }
-        InputStream body;
-        if (length.isEmpty() && headers.containsToken(HeaderValues.TRANSFER_ENCODING_CHUNKED)) {
-            // said explicitly, Helidon keeps chunked framing even for a body it could send with a length
-            client.headers().set(HeaderValues.TRANSFER_ENCODING_CHUNKED);
-            body = upstream.inputStream();
-        } else if (length.isEmpty() || headers.contains(HeaderNames.UPGRADE)) {
-            // Read from the connection here, for two webclient quirks: its stream for a body that ends with the
-            // connection throws at that end instead of returning -1, and it takes any response with an Upgrade
-            // header for a protocol switch without a body, though servers advertise upgrades on ordinary
-            // responses (Apache with mod_http2: "Upgrade: h2c"). Such a connection is closed, not reused; a body
-            // without a length reaches the client chunked.
-            connection.doNotReuse();
-            body = new ConnectionBody(connection.client().reader(), length.orElse(ConnectionBody.UNTIL_CLOSED));
-        } else {
-            body = upstream.inputStream();
-        }
-        return streamBody(upstream, body, client);
+        return relayBody(new Body(connection, upstream), client);
     }
 
-    private static Ending streamBody(HttpClientResponse upstream, InputStream in, ServerResponse client) {
-        byte[] buffer = new byte[RequestBody.BUFFER_SIZE];
+    /**
+     * When the first read brings the whole body (the upstream wrote it with its headers, as servers do with small
+     * ones), status, headers and body go to the client in one write. Otherwise each piece is written as it arrives:
+     * nothing that arrived is held back waiting for the rest (event streams, long polls, a stalling upstream).
+     */
+    private static Ending relayBody(Body body, ServerResponse client) {
+        byte[] buffer = body.buffer();
+        int read;
+        try {
+            read = body.read(buffer);
+        } catch (RuntimeException e) {
+            body.end();
+            return new Ending.UpstreamFailedBeforeBody(e);
+        }
+        if (read < 0 || body.complete()) {
+            Ending ending = send(client, buffer, Math.max(read, 0));
+            body.end();
+            return ending;
+        }
         OutputStream out = null;
-        while (true) {
-            int read;
-            try {
-                read = in.read(buffer);
-            } catch (IOException | RuntimeException e) {
-                upstream.close();
-                return out == null ? new Ending.UpstreamFailedBeforeBody(e) : new Ending.UpstreamFailedMidBody(e);
-            }
-            if (read < 0) {
-                break;
-            }
+        while (read >= 0) {
             try {
                 if (out == null) {
                     out = client.outputStream();
                 }
                 out.write(buffer, 0, read);
-                // written at once: a proxy must not hold back what the upstream sent (event streams, long polls)
                 out.flush();
             } catch (IOException | RuntimeException e) {
-                // closing an unread response closes its connection: the rest of the body is not drained
-                upstream.close();
+                // what is left of the body is not drained: the connection is closed
+                body.end();
                 return new Ending.ClientGone(e);
             }
-        }
-        upstream.close();
-        try {
-            if (out == null) {
-                client.send();
-            } else {
-                out.close();
+            try {
+                read = body.read(buffer);
+            } catch (RuntimeException e) {
+                body.end();
+                return new Ending.UpstreamFailedMidBody(e);
             }
-        } catch (RuntimeException | IOException e) {
+        }
+        body.end();
+        try {
+            out.close();
+        } catch (IOException | RuntimeException e) {
             return new Ending.ClientGone(e);
         }
         return COMPLETE;
     }
 
-    /** A body read straight from the connection: {@code length} bytes, or up to the connection's end. */
-    private static final class ConnectionBody extends InputStream {
-        static final long UNTIL_CLOSED = Long.MAX_VALUE;
+    private static Ending send(ServerResponse client, byte[] entity, int length) {
+        try {
+            if (length == 0) {
+                client.send();
+            } else {
+                client.send(entity, 0, length);
+            }
+        } catch (RuntimeException e) {
+            return new Ending.ClientGone(e);
+        }
+        return COMPLETE;
+    }
 
+    /**
+     * The body on the connection, read as its framing says: Content-Length bytes, chunks up to the last one (whose
+     * trailer fields are read and dropped, as Trailer is not forwarded), or everything up to the connection's end.
+     * Bytes the reader holds are taken first; after that each read goes straight from the socket into the
+     * connection's relay buffer. Each read may wait for the upstream at most the route's timeout (see
+     * {@link UpstreamConnection#awaiting()}).
+     */
+    private static final class Body {
+        private final UpstreamConnection connection;
         private final DataReader reader;
+        private final UpstreamResponse.BodyFraming framing;
+        /** Bytes left of the body (LENGTH) or of the current chunk (CHUNKED). */
         private long remaining;
+        private boolean inChunk;
+        private boolean complete;
+        private boolean ended;
 
-        ConnectionBody(DataReader reader, long length) {
-            this.reader = reader;
-            this.remaining = length;
+        Body(UpstreamConnection connection, UpstreamResponse response) {
+            this.connection = connection;
+            this.reader = connection.reader();
+            this.framing = response.body();
+            this.remaining = response.length();
         }
 
-        @Override
-        public int read() {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        byte[] buffer() {
+            return connection.relayBuffer();
         }
 
-        @Override
-        public int read(byte[] bytes, int offset, int length) {
-            if (remaining == 0) {
+        /** Whether the whole body has been read. */
+        boolean complete() {
+            return complete;
+        }
+
+        /** The next piece of the body into {@code buffer} from its start, as soon as some arrived; -1 at its end. */
+        int read(byte[] buffer) {
+            if (complete) {
                 return -1;
             }
-            try {
-                reader.ensureAvailable();
-            } catch (DataReader.InsufficientDataAvailableException end) {
-                if (remaining == UNTIL_CLOSED) {
-                    remaining = 0;
-                    return -1;
+            return switch (framing) {
+                case LENGTH -> {
+                    int read = take(buffer, (int) Math.min(buffer.length, remaining));
+                    remaining -= read;
+                    complete = remaining == 0;
+                    yield read;
                 }
-                throw end;
+                case CHUNKED -> {
+                    if (remaining == 0) {
+                        if (inChunk) {
+                            endOfChunk();
+                        }
+                        remaining = chunkSize();
+                        inChunk = true;
+                        if (remaining == 0) {
+                            trailerFields();
+                            complete = true;
+                            yield -1;
+                        }
+                    }
+                    int read = take(buffer, (int) Math.min(buffer.length, remaining));
+                    remaining -= read;
+                    yield read;
+                }
+                case UNTIL_CLOSED -> {
+                    int read = take(buffer, buffer.length);
+                    complete = read < 0;
+                    yield read;
+                }
+                case NONE -> -1;
+            };
+        }
+
+        /**
+         * Up to {@code max} bytes, as soon as some arrived and with all that already did; -1 only at the end of a body
+         * that ends with the connection.
+         */
+        private int take(byte[] buffer, int max) {
+            connection.awaiting();
+            int read = connection.readBody(buffer, 0, max);
+            connection.settle();
+            if (read < 0 && framing != UpstreamResponse.BodyFraming.UNTIL_CLOSED) {
+                throw new DataReader.InsufficientDataAvailableException();
             }
-            int count = (int) Math.min(Math.min(length, reader.available()), remaining);
-            reader.readBuffer(count).read(bytes, offset, count);
-            if (remaining != UNTIL_CLOSED) {
-                remaining -= count;
+            return read;
+        }
+
+        private long chunkSize() {
+            connection.awaiting();
+            int end = reader.findNewLine(MAX_CHUNK_LINE);
+            connection.settle();
+            if (end == MAX_CHUNK_LINE) {
+                throw new IllegalStateException("chunk size line too long");
             }
-            return count;
+            String line = reader.readAsciiString(end);
+            reader.skip(2);
+            int extensions = line.indexOf(';');
+            String hex = (extensions < 0 ? line : line.substring(0, extensions)).strip();
+            if (hex.isEmpty() || hex.length() > 15) {
+                throw new IllegalStateException("invalid chunk size");
+            }
+            return Long.parseLong(hex, 16);
+        }
+
+        private void endOfChunk() {
+            connection.awaiting();
+            boolean crlf = reader.startsWithNewLine();
+            connection.settle();
+            if (!crlf) {
+                throw new IllegalStateException("chunk not followed by CRLF");
+            }
+            reader.skip(2);
+        }
+
+        private void trailerFields() {
+            while (true) {
+                connection.awaiting();
+                int end = reader.findNewLine(UpstreamExchange.MAX_HEADERS_SIZE);
+                connection.settle();
+                if (end == UpstreamExchange.MAX_HEADERS_SIZE) {
+                    throw new IllegalStateException("trailer fields too long");
+                }
+                reader.skip(end + 2);
+                if (end == 0) {
+                    return;
+                }
+            }
+        }
+
+        /**
+         * Relaying is over: the connection goes back to the pool if the body was read to its end (even when the client
+         * went away meanwhile), and is closed otherwise.
+         */
+        void end() {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            if (complete) {
+                connection.release();
+            } else {
+                connection.close();
+            }
         }
     }
 }

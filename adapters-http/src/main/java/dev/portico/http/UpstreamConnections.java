@@ -3,69 +3,110 @@ package dev.portico.http;
 import dev.portico.domain.model.Target;
 
 import io.helidon.common.tls.Tls;
-import io.helidon.webclient.api.ConnectionKey;
-import io.helidon.webclient.api.Proxy;
-import io.helidon.webclient.api.TcpClientConnection;
-import io.helidon.webclient.api.WebClient;
-import io.helidon.webclient.api.WebClientConfig;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Keep-alive connections to the targets, kept here rather than in the webclient's cache because the proxy must
- * hold each connection it uses: every failure path closes the socket it was using (the webclient's cache leaves a
- * connection that failed mid-request neither closed nor pooled), a retry needs to know whether the failed
- * connection was a reused one, and a connection is checked before reuse instead of by Helidon's idle monitor (a
- * virtual thread per released connection whose read-timeout bookkeeping can fail a slow request on a reused
- * connection).
+ * Keep-alive connections to the targets. The proxy holds each connection it uses: every failure path closes the
+ * socket it was using, a retry needs to know whether the failed connection was a reused one, and a connection is
+ * checked before reuse rather than watched while idle.
  *
  * <p>Connections are reused last-in first-out, so under light load the surplus ones age out; a sweeper closes
- * those idle longer than the idle timeout.
+ * those idle longer than the idle timeout. The same thread is the watchdog of the connections in use: every
+ * {@link #WATCH_PERIOD} it closes those whose upstream is overdue with an answer (see
+ * {@link UpstreamConnection#awaitAnswerWithin}), so a route's timeout holds to within that period.
  */
 final class UpstreamConnections implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(UpstreamConnections.class.getName());
     private static final List<String> HTTP_1_1 = List.of("http/1.1");
-    private static final Tls NO_TLS = Tls.builder().enabled(false).build();
     /** Beyond this many idle connections to one target, a released connection is closed instead. */
     static final int MAX_IDLE_PER_TARGET = 256;
     /** A connection idle this long is probed before reuse (a millisecond's read); a fresher one is trusted. */
     static final long PROBE_AFTER_NANOS = Duration.ofSeconds(1).toNanos();
+    /** How often connections in use are checked for an overdue answer. */
+    static final Duration WATCH_PERIOD = Duration.ofMillis(10);
 
-    private final WebClient webClient;
+    private final int connectTimeoutMillis;
     private final long idleTimeoutNanos;
-    private final Map<Target, LinkedBlockingDeque<UpstreamConnection>> idle = new ConcurrentHashMap<>();
+    /** TLS to https targets: the JDK's trusted certificates, host name verification, HTTP/1.1 by ALPN. */
+    private final Tls tls = Tls.builder().build();
+    private final Map<Target, Idle> idle = new ConcurrentHashMap<>();
+    /** Every open connection, idle or in use; the watchdog skips those with nothing awaited. */
+    private final Set<UpstreamConnection> open = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService sweeper;
     private volatile boolean closed;
 
-    UpstreamConnections(WebClient webClient, Duration idleTimeout) {
-        this.webClient = webClient;
+    /** The idle connections to one target, most recently used first. */
+    private record Idle(ConcurrentLinkedDeque<UpstreamConnection> deque, AtomicInteger size) {
+        Idle() {
+            this(new ConcurrentLinkedDeque<>(), new AtomicInteger());
+        }
+
+        UpstreamConnection poll() {
+            UpstreamConnection connection = deque.pollFirst();
+            if (connection != null) {
+                size.decrementAndGet();
+            }
+            return connection;
+        }
+
+        boolean offer(UpstreamConnection connection) {
+            if (size.incrementAndGet() > MAX_IDLE_PER_TARGET) {
+                size.decrementAndGet();
+                return false;
+            }
+            deque.offerFirst(connection);
+            return true;
+        }
+
+        /** Atomic against poll: only one of them gets the connection. */
+        boolean remove(UpstreamConnection connection) {
+            if (deque.removeFirstOccurrence(connection)) {
+                size.decrementAndGet();
+                return true;
+            }
+            return false;
+        }
+    }
+
+    UpstreamConnections(Duration connectTimeout, Duration idleTimeout) {
+        this.connectTimeoutMillis = (int) Math.clamp(connectTimeout.toMillis(), 1, Integer.MAX_VALUE);
         this.idleTimeoutNanos = idleTimeout.toNanos();
         this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
                 .name("portico-upstream-sweeper").daemon(true).factory());
         long period = Math.clamp(idleTimeout.toMillis() / 2, 100, 30_000);
         sweeper.scheduleWithFixedDelay(this::closeExpired, period, period, TimeUnit.MILLISECONDS);
+        long watch = WATCH_PERIOD.toNanos();
+        sweeper.scheduleWithFixedDelay(this::closeOverdue, watch, watch, TimeUnit.NANOSECONDS);
     }
 
     /**
      * An idle connection to the target that still looks open, or a new one.
      *
-     * @throws java.io.UncheckedIOException when a new connection cannot be made (refused, unreachable, timed out)
+     * @throws UncheckedIOException when a new connection cannot be made (refused, unreachable, timed out, TLS failed)
      */
     UpstreamConnection acquire(Target target) {
         if (closed) {
             throw new IllegalStateException("the proxy is closed");
         }
-        LinkedBlockingDeque<UpstreamConnection> deque = idle.get(target);
-        if (deque != null) {
+        Idle connections = idle.get(target);
+        if (connections != null) {
             UpstreamConnection connection;
-            while ((connection = deque.pollFirst()) != null) {
+            while ((connection = connections.poll()) != null) {
                 long idleNanos = connection.idleNanos(System.nanoTime());
                 if (idleNanos < idleTimeoutNanos && (idleNanos < PROBE_AFTER_NANOS || connection.probe())) {
                     return connection;
@@ -78,13 +119,36 @@ final class UpstreamConnections implements AutoCloseable {
     }
 
     private UpstreamConnection connect(Target target) {
-        WebClientConfig config = webClient.prototype();
-        boolean https = "https".equals(target.scheme());
-        ConnectionKey key = ConnectionKey.create(target.scheme(), target.host(), target.port(),
-                https ? config.tls() : NO_TLS, config.dnsResolver(), config.dnsAddressLookup(), Proxy.noProxy());
-        UpstreamConnection connection = new UpstreamConnection(this, target);
-        return connection.connect(TcpClientConnection.create(webClient, key, HTTP_1_1,
-                tcp -> connection.release(), tcp -> { }));
+        Socket socket = new Socket();
+        try {
+            UpstreamConnection.configure(socket);
+            InetSocketAddress address = new InetSocketAddress(target.host(), target.port());
+            if (address.isUnresolved()) {
+                throw new UnknownHostException(target.host());
+            }
+            socket.connect(address, connectTimeoutMillis);
+            if ("https".equals(target.scheme())) {
+                // the handshake is part of connecting, and gets the same time
+                socket.setSoTimeout(connectTimeoutMillis);
+                socket = tls.createSocket(HTTP_1_1, socket, address);
+                ((javax.net.ssl.SSLSocket) socket).startHandshake();
+                socket.setSoTimeout(0);
+            }
+            UpstreamConnection connection = new UpstreamConnection(this, target, socket);
+            open.add(connection);
+            if (closed) {
+                connection.close();
+                throw new IllegalStateException("the proxy is closed");
+            }
+            return connection;
+        } catch (IOException | RuntimeException e) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // the connection failed already
+            }
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
     }
 
     /** Takes a connection back; false (and the caller closes it) when the pool is closed or full. */
@@ -92,8 +156,7 @@ final class UpstreamConnections implements AutoCloseable {
         if (closed) {
             return false;
         }
-        boolean kept = idle.computeIfAbsent(connection.target(),
-                t -> new LinkedBlockingDeque<>(MAX_IDLE_PER_TARGET)).offerFirst(connection);
+        boolean kept = idle.computeIfAbsent(connection.target(), t -> new Idle()).offer(connection);
         if (kept && closed) {
             // close() ran between the check and the offer and may have missed this connection
             closeAll();
@@ -101,14 +164,18 @@ final class UpstreamConnections implements AutoCloseable {
         return kept;
     }
 
+    /** Called once by a connection that closed. */
+    void closed(UpstreamConnection connection) {
+        open.remove(connection);
+    }
+
     /** The sweeper's task; an emptied deque stays in the map, as removing it could race with an offer into it. */
     private void closeExpired() {
         long now = System.nanoTime();
         try {
-            idle.forEach((target, deque) -> {
-                for (UpstreamConnection connection : deque) {
-                    // removeFirstOccurrence is atomic against acquire's poll: only one of them gets the connection
-                    if (connection.idleNanos(now) >= idleTimeoutNanos && deque.removeFirstOccurrence(connection)) {
+            idle.forEach((target, connections) -> {
+                for (UpstreamConnection connection : connections.deque()) {
+                    if (connection.idleNanos(now) >= idleTimeoutNanos && connections.remove(connection)) {
                         connection.close();
                     }
                 }
@@ -119,10 +186,24 @@ final class UpstreamConnections implements AutoCloseable {
         }
     }
 
+    /** The watchdog's task. */
+    private void closeOverdue() {
+        long now = System.nanoTime();
+        try {
+            for (UpstreamConnection connection : open) {
+                if (connection.expireIfOverdue(now)) {
+                    LOG.log(System.Logger.Level.DEBUG, "Closed {0}: its upstream did not answer in time", connection);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Checking upstream connections for timeouts failed", e);
+        }
+    }
+
     private void closeAll() {
-        idle.values().forEach(deque -> {
+        idle.values().forEach(connections -> {
             UpstreamConnection connection;
-            while ((connection = deque.pollFirst()) != null) {
+            while ((connection = connections.poll()) != null) {
                 connection.close();
             }
         });

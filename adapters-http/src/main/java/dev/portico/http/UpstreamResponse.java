@@ -1,0 +1,25 @@
+package dev.portico.http;
+
+import io.helidon.http.Status;
+import io.helidon.http.WritableHeaders;
+
+/**
+ * The status and headers of an upstream's final response, as {@link UpstreamExchange} read them; the body is still
+ * on the connection, framed as {@code body} says.
+ *
+ * @param length the body's length when it is framed by {@link BodyFraming#LENGTH}, else 0
+ */
+record UpstreamResponse(Status status, WritableHeaders<?> headers, BodyFraming body, long length) {
+
+    /** Where the body ends (RFC 9112, 6.3). */
+    enum BodyFraming {
+        /** No body: a HEAD request, a 204 or 304, or a Content-Length of 0. */
+        NONE,
+        /** Content-Length bytes. */
+        LENGTH,
+        /** Chunked transfer coding, up to its last chunk. */
+        CHUNKED,
+        /** Neither a length nor chunked: the body ends with the connection, which therefore cannot be reused. */
+        UNTIL_CLOSED
+    }
+}
