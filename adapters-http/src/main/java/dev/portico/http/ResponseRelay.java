@@ -19,6 +19,11 @@ import java.util.function.UnaryOperator;
 final class ResponseRelay {
     /** Longest chunk-size line (size and extensions) accepted in a chunked body. */
     private static final int MAX_CHUNK_LINE = 1024;
+    /**
+     * Up to this size a first piece of body is written with the status and headers, in one system call; a larger one
+     * is written after them, in two, which costs less than the copies Helidon makes to put them together.
+     */
+    private static final int SEND_WITH_HEADERS = 8 * 1024;
 
     private ResponseRelay() {
     }
@@ -49,31 +54,28 @@ final class ResponseRelay {
         // status first: Helidon refuses to switch to 204/304 once a Content-Length is set
         client.status(upstream.status());
         HeaderRules.toClient(upstream.headers(), client.headers(), rewriteLocation);
-        switch (upstream.body()) {
-            case NONE -> {
-                int status = upstream.status().code();
-                if (status == 204 || status == 205 || status == 304) {
-                    // Helidon answers a non-zero Content-Length on these with a 500 (a 304 may legally carry the
-                    // representation's length, which is dropped here) and writes "Content-Length: 0" itself
-                    client.headers().remove(HeaderNames.CONTENT_LENGTH);
-                }
-                // a HEAD response keeps the Content-Length a GET would get; send() writes no body for it
-                connection.release();
-                return send(client, null, 0);
+        if (upstream.body() == UpstreamResponse.BodyFraming.NONE) {
+            int status = upstream.status().code();
+            if (status == 204 || status == 205 || status == 304) {
+                // Helidon answers a non-zero Content-Length on these with a 500 (a 304 may legally carry the
+                // representation's length, which is dropped here) and writes "Content-Length: 0" itself
+                client.headers().remove(HeaderNames.CONTENT_LENGTH);
             }
-            case CHUNKED ->
-                // said explicitly, Helidon keeps chunked framing even for a body it could send with a length
-                    client.headers().set(HeaderValues.TRANSFER_ENCODING_CHUNKED);
-            case LENGTH, UNTIL_CLOSED -> {
-            }
+            // a HEAD response keeps the Content-Length a GET would get; send() writes no body for it
+            connection.release();
+            return send(client, null, 0);
+        }
+        if (upstream.body() == UpstreamResponse.BodyFraming.CHUNKED) {
+            // said explicitly, Helidon keeps chunked framing even for a body it could send with a length
+            client.headers().set(HeaderValues.TRANSFER_ENCODING_CHUNKED);
         }
         return relayBody(new Body(connection, upstream), client);
     }
 
     /**
-     * When the first read brings the whole body (the upstream wrote it with its headers, as servers do with small
-     * ones), status, headers and body go to the client in one write. Otherwise each piece is written as it arrives:
-     * nothing that arrived is held back waiting for the rest (event streams, long polls, a stalling upstream).
+     * When the first read brings the whole of a small body (the upstream wrote it with its headers, as servers do),
+     * status, headers and body go to the client in one write. Otherwise each piece is written as it arrives: nothing
+     * that arrived is held back waiting for the rest (event streams, long polls, a stalling upstream).
      */
     private static Ending relayBody(Body body, ServerResponse client) {
         byte[] buffer = body.buffer();
@@ -84,7 +86,7 @@ final class ResponseRelay {
             body.end();
             return new Ending.UpstreamFailedBeforeBody(e);
         }
-        if (read < 0 || body.complete()) {
+        if (read < 0 || (body.complete() && read <= SEND_WITH_HEADERS)) {
             Ending ending = send(client, buffer, Math.max(read, 0));
             body.end();
             return ending;
@@ -94,11 +96,16 @@ final class ResponseRelay {
             try {
                 if (out == null) {
                     out = client.outputStream();
+                    if (read > SEND_WITH_HEADERS && body.framing() != UpstreamResponse.BodyFraming.CHUNKED) {
+                        // the headers go alone: Helidon writes them and a first piece through a buffer sized for 256
+                        // bytes of headers, which a larger piece fills twice over; later pieces go out uncopied
+                        out.write(buffer, 0, 0);
+                    }
                 }
                 out.write(buffer, 0, read);
                 out.flush();
             } catch (IOException | RuntimeException e) {
-                // what is left of the body is not drained: the connection is closed
+                // unless the body was read whole, what is left is not drained: the connection is closed
                 body.end();
                 return new Ending.ClientGone(e);
             }
@@ -156,7 +163,11 @@ final class ResponseRelay {
         }
 
         byte[] buffer() {
-            return connection.relayBuffer();
+            return connection.relayBuffer(framing == UpstreamResponse.BodyFraming.LENGTH ? remaining : 0);
+        }
+
+        UpstreamResponse.BodyFraming framing() {
+            return framing;
         }
 
         /** Whether the whole body has been read. */
@@ -227,7 +238,7 @@ final class ResponseRelay {
             reader.skip(2);
             int extensions = line.indexOf(';');
             String hex = (extensions < 0 ? line : line.substring(0, extensions)).strip();
-            if (hex.isEmpty() || hex.length() > 15) {
+            if (hex.isEmpty() || hex.length() > 15 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
                 throw new IllegalStateException("invalid chunk size");
             }
             return Long.parseLong(hex, 16);

@@ -32,6 +32,7 @@ final class UpstreamConnection {
      * head, and the rest of a larger one is read straight into the relay buffer, not copied through the reader.
      */
     static final int READ_SIZE = 4 * 1024;
+    static final int LARGE_RELAY_BUFFER = 64 * 1024;
 
     private final UpstreamConnections pool;
     private final Target target;
@@ -43,6 +44,8 @@ final class UpstreamConnection {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Carries body bytes between this connection and the client, one exchange at a time. */
     private byte[] relayBuffer;
+    /** Where a request's head (and a small body) is put together before its one write, one exchange at a time. */
+    private final BufferData requestBuffer = BufferData.growing(512);
     /** Written only by the thread that holds the connection; the pool's deque publishes it to the next one. */
     private boolean reused;
     private boolean reusable = true;
@@ -112,6 +115,11 @@ final class UpstreamConnection {
         return filled;
     }
 
+    /** The request buffer, emptied for the next request. */
+    BufferData requestBuffer() {
+        return requestBuffer.clear();
+    }
+
     /** Writes what the buffer holds to the upstream. */
     void write(BufferData data) {
         data.writeTo(out);
@@ -125,9 +133,11 @@ final class UpstreamConnection {
         }
     }
 
-    byte[] relayBuffer() {
-        if (relayBuffer == null) {
-            relayBuffer = new byte[RequestBody.BUFFER_SIZE];
+    /** The relay buffer, 16 KiB; 64 KiB once a body larger than that passed, so that it takes fewer reads and writes. */
+    byte[] relayBuffer(long bodyLength) {
+        int size = bodyLength > RequestBody.BUFFER_SIZE ? LARGE_RELAY_BUFFER : RequestBody.BUFFER_SIZE;
+        if (relayBuffer == null || relayBuffer.length < size) {
+            relayBuffer = new byte[size];
         }
         return relayBuffer;
     }

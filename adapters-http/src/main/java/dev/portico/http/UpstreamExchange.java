@@ -54,7 +54,7 @@ final class UpstreamExchange {
         RequestBody body = outbound.body();
         boolean small = body != null && body.small();
         byte[] whole = small ? body.whole() : null;
-        BufferData head = BufferData.growing(512 + (small ? whole.length : 0));
+        BufferData head = connection.requestBuffer();
         head.writeAscii(outbound.method().text());
         head.write(' ');
         head.writeAscii(outbound.rawTarget());
@@ -94,7 +94,7 @@ final class UpstreamExchange {
 
     /** Each piece goes out as it arrives: an upload is never held. */
     private static void streamWithLength(UpstreamConnection connection, RequestBody body) {
-        byte[] buffer = connection.relayBuffer();
+        byte[] buffer = connection.relayBuffer(body.length());
         long remaining = body.length();
         while (remaining > 0) {
             int read = body.read(buffer);
@@ -108,7 +108,7 @@ final class UpstreamExchange {
     }
 
     private static void streamChunked(UpstreamConnection connection, RequestBody body) {
-        byte[] buffer = connection.relayBuffer();
+        byte[] buffer = connection.relayBuffer(0);
         int read;
         while ((read = body.read(buffer)) >= 0) {
             if (read == 0) {

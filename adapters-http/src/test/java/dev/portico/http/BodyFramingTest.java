@@ -173,6 +173,73 @@ class BodyFramingTest {
     }
 
     @Test
+    void skipsInterimResponsesAndRelaysTheFinalOne() throws Exception {
+        try (RawUpstream upstream = RawUpstream.start((request, conversation) -> conversation.write(
+                "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+                        + "HTTP/1.1 102 Processing\r\n\r\n"
+                        + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal"));
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             RawClient client = RawClient.connect(proxy.port())) {
+
+            RawClient.RawResponse response = client.send("GET / HTTP/1.1", "Host: example.test").read("GET");
+
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.bodyText()).isEqualTo("final");
+            assertThat(response.header("Link")).isNull();
+        }
+    }
+
+    @Test
+    void readsPastTheTrailerFieldsOfAChunkedResponseAndReusesItsConnection() throws Exception {
+        try (RawUpstream upstream = RawUpstream.start((request, conversation) -> {
+            if (request.target().equals("/trailed")) {
+                conversation.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Checksum\r\n\r\n"
+                        + "5\r\nhello\r\n0\r\nX-Checksum: 5d41402a\r\n\r\n");
+            } else {
+                conversation.send(200, "next");
+            }
+        });
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             RawClient client = RawClient.connect(proxy.port())) {
+
+            RawClient.RawResponse trailed = client.send("GET /trailed HTTP/1.1", "Host: example.test").read("GET");
+            RawClient.RawResponse next = client.send("GET /next HTTP/1.1", "Host: example.test").read("GET");
+
+            assertThat(trailed.bodyText()).isEqualTo("hello");
+            assertThat(next.bodyText()).isEqualTo("next");
+            assertThat(upstream.acceptedConnections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void tellsTheUpstreamThatAPostWithoutBodyHasNoneAndAddsNoLengthToAGet() throws Exception {
+        try (RawUpstream upstream = RawUpstream.start(ECHO);
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             RawClient client = RawClient.connect(proxy.port())) {
+
+            RawClient.RawResponse post = client.send("POST /ping HTTP/1.1", "Host: example.test").read("POST");
+            RawClient.RawResponse get = client.send("GET /ping HTTP/1.1", "Host: example.test").read("GET");
+
+            assertThat(post.header("X-Request-Framing")).isEqualTo("length 0");
+            assertThat(get.header("X-Request-Framing")).isEqualTo("none");
+        }
+    }
+
+    @Test
+    void answers502ToAResponseWithConflictingContentLengths() throws Exception {
+        try (RawUpstream upstream = RawUpstream.start((request, conversation) -> conversation.write(
+                "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!"));
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             RawClient client = RawClient.connect(proxy.port())) {
+
+            RawClient.RawResponse response = client.send("GET / HTTP/1.1", "Host: example.test").read("GET");
+
+            assertThat(response.status()).isEqualTo(502);
+            assertThat(proxy.observer.next()).isEqualTo("upstream failed INVALID_RESPONSE");
+        }
+    }
+
+    @Test
     void answersExpectContinueAndThenForwardsTheBody() throws Exception {
         try (RawUpstream upstream = RawUpstream.start(ECHO);
              ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
