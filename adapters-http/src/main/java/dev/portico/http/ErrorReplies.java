@@ -41,6 +41,21 @@ final class ErrorReplies {
         send(request, response, status, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** No target can take the request: all are at their connection limit, or none takes new requests. */
+    static void noTarget(ServerRequest request, ServerResponse response, String upstream, boolean allFull) {
+        String text = "503 Service Unavailable: " + (allFull
+                ? "every target of upstream '" + upstream + "' is at its connection limit\n"
+                : "upstream '" + upstream + "' has no target taking requests (all draining or weight 0)\n");
+        send(request, response, Status.SERVICE_UNAVAILABLE_503, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Every target that takes requests was tried, and none could be reached. */
+    static void noneReachable(ServerRequest request, ServerResponse response, String upstream, int tried) {
+        String text = "503 Service Unavailable: no target of upstream '" + upstream + "' could be reached ("
+                + tried + (tried == 1 ? " attempt" : " attempts") + ")\n";
+        send(request, response, Status.SERVICE_UNAVAILABLE_503, text.getBytes(StandardCharsets.UTF_8));
+    }
+
     private static void send(ServerRequest request, ServerResponse response, Status status, byte[] body) {
         response.status(status);
         response.header(TEXT_PLAIN);

@@ -19,6 +19,10 @@ interface ExchangeObserver {
     default void upstreamFailed(ResolvedRoute route, Target target, UpstreamFailure failure) {
     }
 
+    /** An attempt failed in a way the upstream's retry policy allows to try again, on another target if it has one. */
+    default void retried(ResolvedRoute route, Target target, UpstreamFailure failure) {
+    }
+
     /** The client went away (mid-upload or mid-download); not the upstream's fault. */
     default void clientAborted(ResolvedRoute route, Target target) {
     }

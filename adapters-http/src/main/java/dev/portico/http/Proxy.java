@@ -1,10 +1,16 @@
 package dev.portico.http;
 
+import dev.portico.domain.model.Configuration;
+import dev.portico.domain.model.Target;
+import dev.portico.domain.model.Upstream;
 import dev.portico.domain.port.ResolveRoute;
 
 import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http.HttpRouting;
+
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The data plane: a reverse proxy for a Helidon listener. The composition root builds and owns the WebServer;
@@ -63,6 +69,27 @@ public final class Proxy implements AutoCloseable {
                 .addProtocol(Http1Config.builder().validateResponseHeaders(false).build())
                 .useNio(false)
                 .writeBufferSize(0);
+    }
+
+    /**
+     * Hears every new configuration: connections to targets that no longer take new requests (drained, weight 0 or
+     * removed) are closed, the idle ones now and the busy ones as their requests finish.
+     */
+    public void reconcile(Configuration configuration) {
+        Set<Target> live = new HashSet<>();
+        for (Upstream upstream : configuration.upstreams()) {
+            for (Target target : upstream.targets()) {
+                if (target.acceptsNew()) {
+                    live.add(target);
+                }
+            }
+        }
+        connections.retainOnly(live);
+    }
+
+    /** Open connections to a target's {@code scheme://host:port}, for tests and diagnostics. */
+    int openConnections(String origin) {
+        return connections.openTo(origin);
     }
 
     /** Closes every idle upstream connection; the server must be stopped first. */

@@ -1,12 +1,20 @@
 package dev.portico.http;
 
+import dev.portico.domain.balancing.Lease;
+import dev.portico.domain.balancing.LoadBalancer;
+import dev.portico.domain.balancing.RequestKey;
+import dev.portico.domain.balancing.Selection;
+import dev.portico.domain.health.RequestOutcome;
+import dev.portico.domain.model.Policy;
 import dev.portico.domain.model.RawPath;
 import dev.portico.domain.model.ResolvedRoute;
+import dev.portico.domain.model.RetryPolicy;
 import dev.portico.domain.model.RoutingDecision;
 import dev.portico.domain.model.Target;
 import dev.portico.domain.port.ResolveRoute;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.ServerRequestHeaders;
 import io.helidon.webserver.CloseConnectionException;
@@ -17,6 +25,9 @@ import io.helidon.webserver.http.ServerResponse;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Every request on the proxy listener: asks the domain which route serves it, sends it to the target the route's
@@ -47,69 +58,159 @@ final class ProxyHandler implements Handler {
         String rawPath = request.prologue().uriPath().rawPath();
         if (RawPath.hasDotSegment(rawPath)) {
             ErrorReplies.dotSegment(request, response);
-            return;
+        } else {
+            switch (routes.resolve(host, rawPath)) {
+                case RoutingDecision.NoRoute ignored -> ErrorReplies.noRoute(request, response);
+                case ResolvedRoute route -> forward(route, request, response, host, rawPath);
+            }
         }
-        switch (routes.resolve(host, rawPath)) {
-            case RoutingDecision.NoRoute ignored -> ErrorReplies.noRoute(request, response);
-            case ResolvedRoute route -> forward(route, request, response, host, rawPath);
+        if (response.headers().contains(HeaderValues.CONNECTION_CLOSE)
+                || headers.contains(HeaderValues.CONNECTION_CLOSE)) {
+            // Helidon answers "Connection: close" to a client that asked for it (and Portico to a request whose
+            // body it did not read) but then waits for another request on the connection: end it here
+            throw new CloseConnectionException("response said Connection: close");
         }
     }
 
     private void forward(ResolvedRoute route, ServerRequest request, ServerResponse response, String host,
                          String rawPath) {
-        Target target = route.balancer().next();
         String scheme = request.isSecure() ? "https" : "http";
         InetAddress clientAddress = clientAddress(request);
-        HeaderRules.Forwarding forwarding = new HeaderRules.Forwarding(
-                route.route().preserveHost() && host != null ? host : target.authority(),
-                clientAddress == null ? "unknown" : IpLiteral.format(clientAddress),
-                clientAddress != null && trustedProxies.contains(clientAddress),
-                scheme,
-                host);
+        String clientIp = clientAddress == null ? "unknown" : IpLiteral.format(clientAddress);
+        boolean fromTrustedProxy = clientAddress != null && trustedProxies.contains(clientAddress);
+        LoadBalancer balancer = route.balancer();
+        RequestKey key = route.upstream().policy() == Policy.HASH
+                ? requestKey(request, clientAddress == null ? null : clientIp) : RequestKey.NONE;
         HttpPrologue prologue = request.prologue();
-        String rawTarget = route.upstreamPath(target, rawPath)
-                + (prologue.hasQuery() ? "?" + prologue.query().rawValue() : "");
-        UpstreamCall.Outbound outbound = new UpstreamCall.Outbound(prologue.method(), target, rawTarget,
-                route.route().timeout(), out -> HeaderRules.writeToUpstream(request.headers(), out, forwarding),
-                RequestBody.of(request));
-
-        switch (upstreams.send(outbound)) {
-            case UpstreamCall.Reply.Answered answered -> relay(route, target, request, response, answered, scheme, host);
-            case UpstreamCall.Reply.Failed failed ->
-                    upstreamFailed(route, target, request, response, failed.failure(), failed.cause());
-            case UpstreamCall.Reply.ClientGone gone -> clientGone(route, target, request, gone.cause());
+        String query = prologue.hasQuery() ? "?" + prologue.query().rawValue() : "";
+        RequestBody body = RequestBody.of(request);
+        long started = System.nanoTime();
+        List<Target> tried = null;
+        Selection selection = balancer.select(key);
+        if (!(selection instanceof Selection.Chosen)) {
+            ErrorReplies.noTarget(request, response, route.upstream().name(), selection == Selection.AllFull.INSTANCE);
+            return;
+        }
+        for (int attempt = 1; ; attempt++) {
+            Selection.Chosen chosen = (Selection.Chosen) selection;
+            Target target = chosen.target();
+            Lease lease = chosen.lease();
+            try {
+                HeaderRules.Forwarding forwarding = new HeaderRules.Forwarding(
+                        route.route().preserveHost() && host != null ? host : target.authority(),
+                        clientIp, fromTrustedProxy, scheme, host);
+                UpstreamCall.Outbound outbound = new UpstreamCall.Outbound(prologue.method(), target,
+                        route.upstreamPath(target, rawPath) + query, route.route().timeout(),
+                        out -> HeaderRules.writeToUpstream(request.headers(), out, forwarding), body);
+                switch (upstreams.send(outbound)) {
+                    case UpstreamCall.Reply.Answered answered -> {
+                        relay(route, target, lease, request, response, answered, scheme, host);
+                        return;
+                    }
+                    case UpstreamCall.Reply.Failed failed -> {
+                        lease.release(failed.failure().outcome());
+                        if (tried == null) {
+                            tried = new ArrayList<>(4);
+                        }
+                        tried.add(target);
+                        selection = retryTarget(route, key, tried, new RetryPolicy.FailedAttempt(
+                                failed.failure().retryAs(), prologue.method().text(),
+                                body != null && !body.replayable(), attempt,
+                                Duration.ofNanos(System.nanoTime() - started)));
+                        if (selection == null) {
+                            upstreamFailed(route, target, request, response, failed.failure(), failed.cause(), tried);
+                            return;
+                        }
+                        log(Level.WARNING, route, target, request, failed.failure(), failed.cause(),
+                                "; trying " + ((Selection.Chosen) selection).target().url());
+                        observer.retried(route, target, failed.failure());
+                    }
+                    case UpstreamCall.Reply.ClientGone gone -> {
+                        lease.release(RequestOutcome.CANCELLED);
+                        clientGone(route, target, request, gone.cause());
+                    }
+                }
+            } finally {
+                // a no-op when released above; covers what nobody foresaw, so the in-flight count never leaks
+                lease.release(RequestOutcome.CANCELLED);
+            }
         }
     }
 
-    private void relay(ResolvedRoute route, Target target, ServerRequest request, ServerResponse response,
-                       UpstreamCall.Reply.Answered answered, String scheme, String host) {
+    /**
+     * The target for another attempt, held; null when the retry policy says no, or no target is left that this
+     * request has not tried: as nginx does, a request goes to each target at most once, since the same failure
+     * again is likelier than a recovery, and a timeout would be paid twice.
+     */
+    private static Selection.Chosen retryTarget(ResolvedRoute route, RequestKey key, List<Target> tried,
+                                                RetryPolicy.FailedAttempt attempt) {
+        RetryPolicy.Decision decision = route.upstream().retries().decide(attempt);
+        if (decision instanceof RetryPolicy.Decision.GiveUp(String reason)) {
+            if (LOG.isLoggable(Level.DEBUG)) {
+                LOG.log(Level.DEBUG, "Not retrying a request to upstream '" + route.upstream().name() + "': " + reason);
+            }
+            return null;
+        }
+        if (route.balancer().select(key, tried) instanceof Selection.Chosen chosen) {
+            if (!tried.contains(chosen.target())) {
+                return chosen;
+            }
+            chosen.lease().release(RequestOutcome.CANCELLED);
+        }
+        return null;
+    }
+
+    private void relay(ResolvedRoute route, Target target, Lease lease, ServerRequest request,
+                       ServerResponse response, UpstreamCall.Reply.Answered answered, String scheme, String host) {
         int status = answered.response().status().code();
         ResponseRelay.Ending ending = ResponseRelay.relay(answered.response(), answered.connection(), response,
                 location -> host == null ? location : route.rewriteLocation(location, target, scheme, host));
         switch (ending) {
-            case ResponseRelay.Ending.Complete ignored -> observer.forwarded(route, target, status);
+            case ResponseRelay.Ending.Complete ignored -> {
+                lease.release(status >= 500 ? RequestOutcome.SERVER_ERROR : RequestOutcome.SUCCESS);
+                observer.forwarded(route, target, status);
+            }
             case ResponseRelay.Ending.UpstreamFailedBeforeBody failed -> {
+                UpstreamFailure failure = answered.connection().failureOf(failed.cause());
+                lease.release(failure.outcome());
                 // nothing was written yet: the upstream's status and headers are replaced by the error reply
                 response.headers().clear();
-                upstreamFailed(route, target, request, response, answered.connection().failureOf(failed.cause()),
-                        failed.cause());
+                upstreamFailed(route, target, request, response, failure, failed.cause(), List.of(target));
             }
             case ResponseRelay.Ending.UpstreamFailedMidBody failed -> {
-                log(Level.WARNING, route, target, request, UpstreamFailure.ABORTED_RESPONSE, failed.cause());
+                lease.release(UpstreamFailure.ABORTED_RESPONSE.outcome());
+                log(Level.WARNING, route, target, request, UpstreamFailure.ABORTED_RESPONSE, failed.cause(), "");
                 observer.upstreamFailed(route, target, UpstreamFailure.ABORTED_RESPONSE);
                 // closing the client's connection is the only way to tell it the body is incomplete: a normal end
                 // would send the last chunk, or leave a Content-Length unmet on a connection still in use
                 throw new CloseConnectionException("upstream failed mid-response", failed.cause());
             }
-            case ResponseRelay.Ending.ClientGone gone -> clientGone(route, target, request, gone.cause());
+            case ResponseRelay.Ending.ClientGone gone -> {
+                lease.release(RequestOutcome.CANCELLED);
+                clientGone(route, target, request, gone.cause());
+            }
         }
     }
 
     private void upstreamFailed(ResolvedRoute route, Target target, ServerRequest request, ServerResponse response,
-                                UpstreamFailure failure, Throwable cause) {
-        log(Level.WARNING, route, target, request, failure, cause);
+                                UpstreamFailure failure, Throwable cause, List<Target> tried) {
+        log(Level.WARNING, route, target, request, failure, cause, "");
         observer.upstreamFailed(route, target, failure);
-        ErrorReplies.upstreamFailed(request, response, route.upstream().name(), failure);
+        if (failure == UpstreamFailure.UNREACHABLE && triedEveryTarget(route, tried)) {
+            ErrorReplies.noneReachable(request, response, route.upstream().name(), tried.size());
+        } else {
+            ErrorReplies.upstreamFailed(request, response, route.upstream().name(), failure);
+        }
+    }
+
+    /** Whether every target that takes requests was tried: then none can be reached, which is a 503, not a 502. */
+    private static boolean triedEveryTarget(ResolvedRoute route, List<Target> tried) {
+        for (Target target : route.balancer().targets()) {
+            if (target.acceptsNew() && !tried.contains(target)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void clientGone(ResolvedRoute route, Target target, ServerRequest request, Throwable cause) {
@@ -121,10 +222,10 @@ final class ProxyHandler implements Handler {
     }
 
     private static void log(Level level, ResolvedRoute route, Target target, ServerRequest request,
-                            UpstreamFailure failure, Throwable cause) {
+                            UpstreamFailure failure, Throwable cause, String outcome) {
         if (LOG.isLoggable(level)) {
             LOG.log(level, "Upstream '" + route.upstream().name() + "' " + failure.description() + " ("
-                    + describe(route, target, request) + "): " + cause);
+                    + describe(route, target, request) + "): " + cause + outcome);
         }
     }
 
@@ -132,6 +233,16 @@ final class ProxyHandler implements Handler {
         // the path only: a query string may carry credentials
         return request.prologue().method().text() + " " + request.prologue().uriPath().rawPath()
                 + " via route '" + route.route().name() + "' to " + target.url();
+    }
+
+    /**
+     * What the hash policy may hash: the client's address, and its headers and cookies looked up only when the
+     * upstream hashes on one.
+     */
+    private static RequestKey requestKey(ServerRequest request, String clientIp) {
+        return new RequestKey(clientIp,
+                name -> request.headers().first(HeaderNames.create(name)).orElse(null),
+                name -> request.headers().cookies().first(name).orElse(null));
     }
 
     private static InetAddress clientAddress(ServerRequest request) {

@@ -49,6 +49,11 @@ final class UpstreamConnections implements AutoCloseable {
     private final Set<UpstreamConnection> open = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService sweeper;
     private volatile boolean closed;
+    /**
+     * The targets that take new requests; a connection to any other one is closed when released instead of kept,
+     * so that a drained or removed target's connections close as its last requests finish. Null: all are kept.
+     */
+    private volatile Set<Target> live;
 
     /** The idle connections to one target, most recently used first. */
     private record Idle(ConcurrentLinkedDeque<UpstreamConnection> deque, AtomicInteger size) {
@@ -151,9 +156,26 @@ final class UpstreamConnections implements AutoCloseable {
         }
     }
 
-    /** Takes a connection back; false (and the caller closes it) when the pool is closed or full. */
+    /**
+     * From now on keeps connections only to {@code targets}; idle ones to any other target are closed at once, those
+     * in use when their request ends.
+     */
+    void retainOnly(Set<Target> targets) {
+        live = Set.copyOf(targets);
+        idle.forEach((target, connections) -> {
+            if (!live.contains(target)) {
+                UpstreamConnection connection;
+                while ((connection = connections.poll()) != null) {
+                    connection.close();
+                }
+            }
+        });
+    }
+
+    /** Takes a connection back; false (and the caller closes it) when the pool is closed or full, or its target gone. */
     boolean offer(UpstreamConnection connection) {
-        if (closed) {
+        Set<Target> targets = live;
+        if (closed || (targets != null && !targets.contains(connection.target()))) {
             return false;
         }
         boolean kept = idle.computeIfAbsent(connection.target(), t -> new Idle()).offer(connection);
@@ -162,6 +184,17 @@ final class UpstreamConnections implements AutoCloseable {
             closeAll();
         }
         return kept;
+    }
+
+    /** Open connections, idle or in use, to the target at {@code origin} ({@code scheme://host:port}). */
+    int openTo(String origin) {
+        int count = 0;
+        for (UpstreamConnection connection : open) {
+            if (connection.target().origin().equals(origin)) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** Called once by a connection that closed. */

@@ -1,5 +1,8 @@
 package dev.portico.http;
 
+import dev.portico.domain.health.RequestOutcome;
+import dev.portico.domain.model.RetryPolicy;
+
 import io.helidon.common.buffers.DataReader;
 
 import java.io.IOException;
@@ -37,6 +40,24 @@ enum UpstreamFailure {
     /** The end of a sentence starting with the upstream's name: "upstream 'app' could not be reached". */
     String description() {
         return description;
+    }
+
+    /** What passive health learns from it. */
+    RequestOutcome outcome() {
+        return switch (this) {
+            case UNREACHABLE, CONNECT_TIMEOUT -> RequestOutcome.DIAL_FAILED;
+            case TIMEOUT -> RequestOutcome.TIMED_OUT;
+            case CLOSED, INVALID_RESPONSE, ABORTED_RESPONSE -> RequestOutcome.IO_FAILED;
+        };
+    }
+
+    /** How the retry policy sees it: a connection that was never made means the target never saw the request. */
+    RetryPolicy.Failure retryAs() {
+        return switch (this) {
+            case UNREACHABLE, CONNECT_TIMEOUT -> RetryPolicy.Failure.DIAL;
+            case TIMEOUT -> RetryPolicy.Failure.TIMEOUT;
+            case CLOSED, INVALID_RESPONSE, ABORTED_RESPONSE -> RetryPolicy.Failure.IO;
+        };
     }
 
     /** A failure to open a connection. */

@@ -17,7 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -103,6 +105,11 @@ final class ProxyServer implements AutoCloseable {
     /** Hears every outcome, in order, as short strings such as "forwarded 200" or "upstream failed CLOSED". */
     static final class RecordingObserver implements ExchangeObserver {
         private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        /** Every failed attempt, retried or not: when ({@link System#nanoTime()}) and to which target URL. */
+        final Queue<FailedAttempt> failures = new ConcurrentLinkedQueue<>();
+
+        record FailedAttempt(long at, String target, UpstreamFailure failure) {
+        }
 
         @Override
         public void forwarded(ResolvedRoute route, Target target, int status) {
@@ -111,7 +118,14 @@ final class ProxyServer implements AutoCloseable {
 
         @Override
         public void upstreamFailed(ResolvedRoute route, Target target, UpstreamFailure failure) {
+            failures.add(new FailedAttempt(System.nanoTime(), target.url(), failure));
             events.add("upstream failed " + failure);
+        }
+
+        @Override
+        public void retried(ResolvedRoute route, Target target, UpstreamFailure failure) {
+            failures.add(new FailedAttempt(System.nanoTime(), target.url(), failure));
+            events.add("retried " + failure);
         }
 
         @Override

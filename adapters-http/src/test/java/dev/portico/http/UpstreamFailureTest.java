@@ -45,15 +45,17 @@ class UpstreamFailureTest {
     }
 
     @Test
-    void answers502WhenTheTargetRefusesConnections() throws Exception {
+    void answers503WhenTheOnlyTargetRefusesConnections() throws Exception {
         int closedPort = unusedPort();
         try (ProxyServer proxy = ProxyServer.start(everythingTo("http://127.0.0.1:" + closedPort))) {
 
             HttpResponse<String> response = get(proxy, "/");
 
-            assertThat(response.statusCode()).isEqualTo(502);
+            // none of the upstream's targets can be reached: the service is unavailable, not the gateway bad
+            assertThat(response.statusCode()).isEqualTo(503);
             assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain; charset=UTF-8");
-            assertThat(response.body()).isEqualTo("502 Bad Gateway: upstream 'app' could not be reached\n")
+            assertThat(response.body())
+                    .isEqualTo("503 Service Unavailable: no target of upstream 'app' could be reached (1 attempt)\n")
                     .doesNotContain("127.0.0.1").doesNotContain(String.valueOf(closedPort));
             assertThat(proxy.observer.next()).isEqualTo("upstream failed UNREACHABLE");
         }

@@ -88,6 +88,7 @@ public final class Portico implements AutoCloseable {
 
             Proxy created = Proxy.create(routing, ProxySettings.fromTrustedProxies(settings.trustedProxies()));
             proxy = created;
+            routing.onSwap(created::reconcile);
             AdminApi admin = AdminApi.create(new AdminApi.Ports(configuration, configuration, configuration, tokens,
                     tokens, new AuditTrail(database.auditLog()), routing, certificates));
             WebServerConfig.Builder builder = WebServer.builder()

@@ -3,6 +3,7 @@ package dev.portico.http.tls;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -33,9 +34,11 @@ public final class ServedCertificates {
     private final Map<String, List<Served>> wildcard;
     private final List<Served> fallback;
     private final Map<String, Served> byAlias;
-    // The previous snapshot's aliases: the JDK asks for an alias, then separately for its key and chain, and a
-    // rotation may land in between. Keeping one generation back lets such a handshake finish with what it chose.
+    // Earlier snapshots' aliases: the JDK asks for an alias, then separately for its key and chain, and rotations
+    // may land in between; on a loaded machine a handshake can straddle several. Keeping the last MAX_RETIRED
+    // certificates served lets such a handshake finish with what it chose.
     private final Map<String, Served> retired;
+    static final int MAX_RETIRED = 256;
 
     private ServedCertificates(List<CertificateBundle> bundles, Optional<String> defaultName,
                                Map<String, Served> retired) {
@@ -82,7 +85,17 @@ public final class ServedCertificates {
 
     /** This index, remembering {@code previous}'s aliases for handshakes that straddle the swap. */
     ServedCertificates succeeding(ServedCertificates previous) {
-        return new ServedCertificates(bundles, defaultName, previous.byAlias);
+        LinkedHashMap<String, Served> kept = new LinkedHashMap<>(previous.retired);
+        previous.byAlias.forEach((alias, served) -> {
+            kept.remove(alias);
+            kept.put(alias, served);
+        });
+        var oldest = kept.keySet().iterator();
+        for (int excess = kept.size() - MAX_RETIRED; excess > 0; excess--) {
+            oldest.next();
+            oldest.remove();
+        }
+        return new ServedCertificates(bundles, defaultName, Collections.unmodifiableMap(kept));
     }
 
     /** The certificates in this index. */

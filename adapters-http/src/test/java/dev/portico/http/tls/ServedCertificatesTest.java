@@ -111,6 +111,23 @@ class ServedCertificatesTest {
         assertThat(keyManager.getPrivateKey(alias)).isEqualTo(before.privateKey());
     }
 
+    @Test
+    void keepsAnAliasChosenBeforeSeveralRotationsInARow() {
+        CertificateBundle first = bundle("site", pki.leaf(TestPki.KeyKind.EC, "a.example.com"));
+        SniKeyManager keyManager = new SniKeyManager();
+        keyManager.install(ServedCertificates.of(List.of(first), Optional.empty()));
+        String alias = keyManager.current().choose(Optional.of("a.example.com"), "EC").orElseThrow().alias();
+
+        // a slow handshake: three rotations land between choosing the alias and fetching its key and chain
+        for (int i = 0; i < 3; i++) {
+            keyManager.install(ServedCertificates.of(
+                    List.of(bundle("site", pki.leaf(TestPki.KeyKind.EC, "a.example.com"))), Optional.empty()));
+        }
+
+        assertThat(keyManager.getCertificateChain(alias)[0]).isEqualTo(first.leaf());
+        assertThat(keyManager.getPrivateKey(alias)).isEqualTo(first.privateKey());
+    }
+
     private static CertificateBundle bundle(String name, TestPki.Leaf leaf) {
         LoadOutcome outcome = CertificateBundle.load(name, leaf.inline(), Instant.now());
         assertThat(outcome).isInstanceOf(LoadOutcome.Loaded.class);
