@@ -30,10 +30,12 @@ public final class TargetState {
     private record Condition(TargetHealth.State state, Instant since, String reason, long ejectedUntil) {
     }
 
+    private static final String NOT_CHECKED = "not checked yet";
+
     TargetState(TargetKey key, InstantSource clock) {
         this.key = key;
         this.clock = clock;
-        this.condition = new Condition(TargetHealth.State.HEALTHY, clock.instant(), "not checked yet", 0);
+        this.condition = new Condition(TargetHealth.State.HEALTHY, clock.instant(), NOT_CHECKED, 0);
     }
 
     public TargetKey key() {
@@ -130,6 +132,9 @@ public final class TargetState {
             Condition c = condition;
             if (healthy && c.state != TargetHealth.State.HEALTHY) {
                 condition = new Condition(TargetHealth.State.HEALTHY, clock.instant(), reason, 0);
+            } else if (healthy && c.reason == NOT_CHECKED) {
+                // healthy from the start: the first verdict of the active check replaces the placeholder
+                condition = new Condition(TargetHealth.State.HEALTHY, c.since, reason, 0);
             } else if (!healthy && c.state != TargetHealth.State.UNHEALTHY) {
                 condition = new Condition(TargetHealth.State.UNHEALTHY, clock.instant(), reason, 0);
             }

@@ -153,6 +153,19 @@ class TargetHealthTest {
     }
 
     @Test
+    void theFirstPassingActiveCheckOfATargetHealthyFromTheStartSaysWhyAndKeepsSince() {
+        balancer(PASSIVE);
+        TargetHealth before = healthOfA();
+        assertThat(before.reason()).isEqualTo("not checked yet");
+        clock.advance(Duration.ofSeconds(2));
+
+        states.setStatus(KEY_A, true, "GET /healthz answered 200");
+
+        assertThat(healthOfA().reason()).isEqualTo("GET /healthz answered 200");
+        assertThat(healthOfA().since()).isEqualTo(before.since());
+    }
+
+    @Test
     void reportsStateSinceWhenWhyAndInFlightPerTarget() {
         Upstream upstream = new Upstream("app", List.of(A, B.withLimits(0, true)));
         LoadBalancer balancer = LoadBalancer.of(upstream, states);
