@@ -88,6 +88,8 @@ public final class Portico implements AutoCloseable {
 
             Proxy created = Proxy.create(routing, ProxySettings.fromTrustedProxies(settings.trustedProxies()));
             proxy = created;
+            // open WebSockets whose route or target went away are closed (1001); all others stay open
+            routing.onSwap(created::routesChanged);
             AdminApi admin = AdminApi.create(new AdminApi.Ports(configuration, configuration, configuration, tokens,
                     tokens, new AuditTrail(database.auditLog()), routing, certificates));
             WebServerConfig.Builder builder = WebServer.builder()
