@@ -61,9 +61,13 @@ final class ResponseRelay {
                 connection.release();
                 return send(client, null, 0);
             }
-            case CHUNKED ->
-                // said explicitly, Helidon keeps chunked framing even for a body it could send with a length
+            case CHUNKED -> {
+                // said explicitly, Helidon keeps chunked framing even for a body it could send with a length;
+                // HTTP/1.1 only, as HTTP/2 forbids the header (see HttpVersions)
+                if (HttpVersions.isHttp1(client)) {
                     client.headers().set(HeaderValues.TRANSFER_ENCODING_CHUNKED);
+                }
+            }
             case LENGTH, UNTIL_CLOSED -> {
             }
         }
