@@ -79,8 +79,9 @@ public final class Proxy implements AutoCloseable {
      *     one system call per 8 KiB (bench/NOTES.md), where a blocking socket writes a response in one;</li>
      *     <li>no output buffer: the relay writes whole pieces and flushes each, so a buffer only adds a copy;</li>
      *     <li>exactly these protocols, none found by the service loader: HTTP/1.1; HTTP/2 (h2 by ALPN on a TLS
-     *     listener, h2c with prior knowledge or by upgrade on a plain one); WebSocket upgrades taken by Portico's own
-     *     relay ({@link WebSocketRelay}) rather than by a Helidon WebSocket server that may be on the class path.</li>
+     *     listener, h2c with prior knowledge on a plain one; the h2c upgrade is declined, see
+     *     {@link H2cUpgradeRefusal}); WebSocket upgrades taken by Portico's own relay ({@link WebSocketRelay}) rather
+     *     than by a Helidon WebSocket server that may be on the class path.</li>
      * </ul>
      * Helidon's other defaults are kept on purpose: request header, Host and path validation stay on (a proxy is the
      * first line against malformed requests), "100 Continue" is sent when the handler first reads the body (so a

@@ -156,14 +156,15 @@ class Http2Test {
         assertThat(slow.get(20, TimeUnit.SECONDS).body()).isEqualTo("slow");
     }
 
+    /** The h2c upgrade is deprecated (RFC 9113, 3.1): the request is answered over HTTP/1.1, as requested. */
     @Test
-    void upgradesPlainConnectionsToH2c() throws Exception {
+    void answersAnH2cUpgradeRequestOverHttp1() throws Exception {
         HttpResponse<String> response = http2.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + plain.port() + "/upgraded")).build(),
+                URI.create("http://127.0.0.1:" + plain.port() + "/not-upgraded")).build(),
                 HttpResponse.BodyHandlers.ofString());
 
-        assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
-        assertThat(response.body()).isEqualTo("ok /upgraded");
+        assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+        assertThat(response.body()).isEqualTo("ok /not-upgraded");
     }
 
     @Test
