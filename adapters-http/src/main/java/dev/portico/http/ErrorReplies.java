@@ -60,9 +60,10 @@ final class ErrorReplies {
         response.status(status);
         response.header(TEXT_PLAIN);
         response.header(HeaderRules.SERVER);
-        if (!request.content().consumed()) {
+        if (!request.content().consumed() && HttpVersions.isHttp1(request)) {
             // Helidon would otherwise read (and discard) the rest of the request body before the next request,
-            // however large; closing is cheaper, and a client waiting for "100 Continue" never sends it
+            // however large; closing is cheaper, and a client waiting for "100 Continue" never sends it. HTTP/2 has no
+            // Connection header: the rest of that stream is discarded, the connection's other streams go on
             response.header(HeaderValues.CONNECTION_CLOSE);
         }
         response.send(body);

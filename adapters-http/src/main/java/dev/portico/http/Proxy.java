@@ -1,6 +1,7 @@
 package dev.portico.http;
 
 import dev.portico.domain.model.Configuration;
+import dev.portico.domain.model.ResolvedRoute;
 import dev.portico.domain.model.Target;
 import dev.portico.domain.model.Upstream;
 import dev.portico.domain.port.ResolveRoute;
@@ -8,9 +9,12 @@ import dev.portico.domain.port.ResolveRoute;
 import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http2.Http2Config;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The data plane: a reverse proxy for a Helidon listener. The composition root builds and owns the WebServer;
@@ -20,23 +24,45 @@ import java.util.Set;
 public final class Proxy implements AutoCloseable {
     private final UpstreamConnections connections;
     private final ProxyHandler handler;
+    private final WebSocketProxy webSockets;
 
-    private Proxy(UpstreamConnections connections, ProxyHandler handler) {
+    private Proxy(UpstreamConnections connections, ProxyHandler handler, WebSocketProxy webSockets) {
         this.connections = connections;
         this.handler = handler;
+        this.webSockets = webSockets;
     }
 
     public static Proxy create(ResolveRoute routes, ProxySettings settings) {
         return create(routes, settings, ExchangeObserver.NONE);
     }
 
+    /**
+     * @param webSocketIdleTimeout how long a WebSocket of a route may carry nothing either way before Portico closes
+     *                             it (1001 to both sides); {@link #DEFAULT_WEBSOCKET_IDLE_TIMEOUT} for every route
+     *                             unless the route says otherwise
+     */
+    public static Proxy create(ResolveRoute routes, ProxySettings settings,
+                               Function<ResolvedRoute, Duration> webSocketIdleTimeout) {
+        return create(routes, settings, ExchangeObserver.NONE, webSocketIdleTimeout);
+    }
+
     static Proxy create(ResolveRoute routes, ProxySettings settings, ExchangeObserver observer) {
+        return create(routes, settings, observer, route -> DEFAULT_WEBSOCKET_IDLE_TIMEOUT);
+    }
+
+    static Proxy create(ResolveRoute routes, ProxySettings settings, ExchangeObserver observer,
+                        Function<ResolvedRoute, Duration> webSocketIdleTimeout) {
         UpstreamConnections connections = new UpstreamConnections(settings.connectTimeout(),
                 settings.upstreamIdleTimeout());
         ProxyHandler handler = new ProxyHandler(routes, settings.trustedProxies(), new UpstreamCall(connections),
                 observer);
-        return new Proxy(connections, handler);
+        WebSocketProxy webSockets = new WebSocketProxy(routes, settings.trustedProxies(), connections,
+                webSocketIdleTimeout);
+        return new Proxy(connections, handler, webSockets);
     }
+
+    /** A WebSocket that carried nothing either way this long is closed, unless its route says otherwise. */
+    public static final Duration DEFAULT_WEBSOCKET_IDLE_TIMEOUT = WebSocketProxy.DEFAULT_IDLE_TIMEOUT;
 
     /** Sends every request of the routing, whatever its method and path, to the proxy. */
     public void register(HttpRouting.Builder routing) {
@@ -55,7 +81,11 @@ public final class Proxy implements AutoCloseable {
      *     upstream's as it read them, and Portico's own are constants or built from validated request headers;</li>
      *     <li>blocking sockets rather than NIO channels: Helidon's NIO socket writes through an 8 KiB staging buffer,
      *     one system call per 8 KiB (bench/NOTES.md), where a blocking socket writes a response in one;</li>
-     *     <li>no output buffer: the relay writes whole pieces and flushes each, so a buffer only adds a copy.</li>
+     *     <li>no output buffer: the relay writes whole pieces and flushes each, so a buffer only adds a copy;</li>
+     *     <li>exactly these protocols, none found by the service loader: HTTP/1.1; HTTP/2 (h2 by ALPN on a TLS
+     *     listener, h2c with prior knowledge on a plain one; the h2c upgrade is declined, see
+     *     {@link H2cUpgradeRefusal}); WebSocket upgrades taken by Portico's own relay ({@link WebSocketRelay}) rather
+     *     than by a Helidon WebSocket server that may be on the class path.</li>
      * </ul>
      * Helidon's other defaults are kept on purpose: request header, Host and path validation stay on (a proxy is the
      * first line against malformed requests), "100 Continue" is sent when the handler first reads the body (so a
@@ -66,16 +96,21 @@ public final class Proxy implements AutoCloseable {
         listener.maxPayloadSize(-1)
                 .contentEncoding(PassThroughContentCoding.INSTANCE)
                 .connectionOptions(options -> options.tcpNoDelay(true))
+                .protocolsDiscoverServices(false)
                 .addProtocol(Http1Config.builder().validateResponseHeaders(false).build())
+                .addProtocol(Http2Config.create())
+                .addProtocol(new WebSocketUpgradeProvider.Config(webSockets))
                 .useNio(false)
                 .writeBufferSize(0);
     }
 
     /**
-     * Hears every new configuration: connections to targets that no longer take new requests (drained, weight 0 or
-     * removed) are closed, the idle ones now and the busy ones as their requests finish.
+     * Hears every new configuration (the composition root calls this after every swap of the routing table):
+     * connections to targets that no longer take new requests (drained, weight 0 or removed) are closed, the idle
+     * ones now and the busy ones as their requests finish; so are WebSockets whose route or target went away.
      */
     public void reconcile(Configuration configuration) {
+        routesChanged(configuration);
         Set<Target> live = new HashSet<>();
         for (Upstream upstream : configuration.upstreams()) {
             for (Target target : upstream.targets()) {
@@ -92,9 +127,24 @@ public final class Proxy implements AutoCloseable {
         return connections.openTo(origin);
     }
 
-    /** Closes every idle upstream connection; the server must be stopped first. */
+    /**
+     * Re-checks the open WebSockets after the routing table was swapped: those whose route was deleted (or no longer
+     * matches them) or whose target was removed or is draining are closed with 1001; all others stay open. Returns
+     * at once; {@link #reconcile} calls it.
+     */
+    public void routesChanged(Configuration configuration) {
+        webSockets.routesChanged(configuration);
+    }
+
+    /** How many WebSockets are open. */
+    public int openWebSockets() {
+        return webSockets.openCount();
+    }
+
+    /** Closes every open WebSocket and idle upstream connection; the server must be stopped first. */
     @Override
     public void close() {
+        webSockets.close();
         connections.close();
     }
 }

@@ -65,8 +65,9 @@ final class ResponseRelay {
             connection.release();
             return send(client, null, 0);
         }
-        if (upstream.body() == UpstreamResponse.BodyFraming.CHUNKED) {
-            // said explicitly, Helidon keeps chunked framing even for a body it could send with a length
+        if (upstream.body() == UpstreamResponse.BodyFraming.CHUNKED && HttpVersions.isHttp1(client)) {
+            // said explicitly, Helidon keeps chunked framing even for a body it could send with a length;
+            // HTTP/1.1 only, as HTTP/2 forbids the header (see HttpVersions)
             client.headers().set(HeaderValues.TRANSFER_ENCODING_CHUNKED);
         }
         return relayBody(new Body(connection, upstream), client);

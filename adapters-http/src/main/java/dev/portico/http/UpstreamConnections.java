@@ -123,6 +123,19 @@ final class UpstreamConnections implements AutoCloseable {
         return connect(target);
     }
 
+    /**
+     * A new connection to the target that is never pooled: for a WebSocket, whose connection belongs to it alone.
+     * Closing it is the caller's business.
+     *
+     * @throws UncheckedIOException when it cannot be made (refused, unreachable, timed out, TLS failed)
+     */
+    UpstreamConnection connectFresh(Target target) {
+        if (closed) {
+            throw new IllegalStateException("the proxy is closed");
+        }
+        return connect(target);
+    }
+
     private UpstreamConnection connect(Target target) {
         Socket socket = new Socket();
         try {

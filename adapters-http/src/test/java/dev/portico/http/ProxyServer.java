@@ -46,8 +46,14 @@ final class ProxyServer implements AutoCloseable {
 
     /** With more listener settings (TLS), applied before the proxy's own. */
     static ProxyServer start(ResolveRoute routes, ProxySettings settings, Consumer<WebServerConfig.Builder> listener) {
+        return start(routes, settings, listener, Proxy.DEFAULT_WEBSOCKET_IDLE_TIMEOUT);
+    }
+
+    /** With a WebSocket idle timeout for every route. */
+    static ProxyServer start(ResolveRoute routes, ProxySettings settings, Consumer<WebServerConfig.Builder> listener,
+                             Duration webSocketIdleTimeout) {
         RecordingObserver observer = new RecordingObserver();
-        Proxy proxy = Proxy.create(routes, settings, observer);
+        Proxy proxy = Proxy.create(routes, settings, observer, route -> webSocketIdleTimeout);
         WebServerConfig.Builder builder = WebServer.builder()
                 .shutdownHook(false)
                 .host("127.0.0.1")

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Behind a TLS listener, the client's scheme is https: in X-Forwarded-Proto and in rewritten Locations. */
 class TlsListenerTest {
-    private static final char[] PASSWORD = "portico-test".toCharArray();
+    static final char[] PASSWORD = "portico-test".toCharArray();
 
     @TempDir
     static Path directory;
@@ -74,7 +74,7 @@ class TlsListenerTest {
     }
 
     /** A key pair and self-signed certificate for 127.0.0.1, made by the JDK's keytool. */
-    private static KeyStore selfSignedKeyStore(Path file) throws Exception {
+    static KeyStore selfSignedKeyStore(Path file) throws Exception {
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "portico",
                 "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",

@@ -88,6 +88,8 @@ public final class Portico implements AutoCloseable {
 
             Proxy created = Proxy.create(routing, ProxySettings.fromTrustedProxies(settings.trustedProxies()));
             proxy = created;
+            // drained or removed targets' connections close as their requests end, and so do WebSockets whose route
+            // or target went away (1001); all others stay open
             routing.onSwap(created::reconcile);
             AdminApi admin = AdminApi.create(new AdminApi.Ports(configuration, configuration, configuration, tokens,
                     tokens, new AuditTrail(database.auditLog()), routing, certificates));
