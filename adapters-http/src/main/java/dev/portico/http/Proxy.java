@@ -28,7 +28,7 @@ public final class Proxy implements AutoCloseable {
         UpstreamConnections connections = new UpstreamConnections(settings.connectTimeout(),
                 settings.upstreamIdleTimeout());
         ProxyHandler handler = new ProxyHandler(routes, settings.trustedProxies(), new UpstreamCall(connections),
-                observer);
+                observer, new HttpsPolicy(settings.httpsPort()));
         return new Proxy(connections, handler);
     }
 

@@ -31,10 +31,12 @@ final class ProxyHandler implements Handler {
     private final ProxySettings.TrustedProxies trustedProxies;
     private final UpstreamCall upstreams;
     private final ExchangeObserver observer;
+    private final HttpsPolicy https;
 
     ProxyHandler(ResolveRoute routes, ProxySettings.TrustedProxies trustedProxies, UpstreamCall upstreams,
-                 ExchangeObserver observer) {
+                 ExchangeObserver observer, HttpsPolicy https) {
         this.routes = routes;
+        this.https = https;
         this.trustedProxies = trustedProxies;
         this.upstreams = upstreams;
         this.observer = observer;
@@ -57,6 +59,9 @@ final class ProxyHandler implements Handler {
 
     private void forward(ResolvedRoute route, ServerRequest request, ServerResponse response, String host,
                          String rawPath) {
+        if (https.answered(route, request, response, host)) {
+            return;
+        }
         Target target = route.balancer().next();
         String scheme = request.isSecure() ? "https" : "http";
         InetAddress clientAddress = clientAddress(request);

@@ -8,6 +8,7 @@ import dev.portico.domain.model.ConfigurationStatus;
 import dev.portico.domain.model.HashOn;
 import dev.portico.domain.model.HealthCheck;
 import dev.portico.domain.model.HostPattern;
+import dev.portico.domain.model.Hsts;
 import dev.portico.domain.model.PassiveHealth;
 import dev.portico.domain.model.Policy;
 import dev.portico.domain.model.RetryPolicy;
@@ -153,6 +154,32 @@ abstract class ConfigStoreContract {
             assertThat(store.route("site")).contains(route);
             assertThat(store.route("catch-all")).contains(anyHost);
             assertThat(store.route("catch-all").orElseThrow().hosts()).isEmpty();
+        }
+    }
+
+    @Test
+    void httpsRedirectHstsAndWebSocketIdleTimeoutAreKeptReplacedAndCleared() {
+        try (Database db = openDatabase()) {
+            ConfigStore store = db.configStore();
+            store.saveUpstream(upstream("web", 1));
+            Route secure = new Route("site", List.of(new HostPattern("example.com")), "/", "web", false, false,
+                    Route.DEFAULT_TIMEOUT, true, Optional.of(new Hsts(Duration.ofSeconds(31_536_000), true, true)),
+                    Duration.ofSeconds(90));
+            Route maxAgeZero = new Route("site", List.of(), "/", "web", false, false, Route.DEFAULT_TIMEOUT, false,
+                    Optional.of(new Hsts(Duration.ZERO, false, false)), Duration.ofHours(24));
+            Route plain = route("site", "web");
+
+            store.saveRoute(secure);
+            assertThat(store.route("site")).contains(secure);
+            store.saveRoute(maxAgeZero);
+            assertThat(store.route("site")).contains(maxAgeZero);
+            store.saveRoute(plain);
+            assertThat(store.route("site")).contains(plain);
+            assertThat(store.route("site").orElseThrow().hsts()).isEmpty();
+
+            store.replaceAll(new ConfigurationContent(List.of(upstream("web", 1)), List.of(secure)),
+                    Precondition.Unconditional.INSTANCE, OPS);
+            assertThat(store.load().routes()).containsExactly(secure);
         }
     }
 

@@ -131,7 +131,9 @@ class OpenApiDocumentTest {
         call("GET", "/v1/upstreams/{name}/health", "/v1/upstreams/none/health", null);
         String routeEtag = call("PUT", "/v1/routes/{name}", "/v1/routes/api", """
                 {"hosts":["example.com","*.example.org"],"pathPrefix":"/api/","upstream":"app","stripPrefix":true,
-                 "preserveHost":false,"timeoutMs":30000}""").header("ETag");
+                 "preserveHost":false,"timeoutMs":30000,"redirectToHttps":true,
+                 "hsts":{"maxAgeSeconds":31536000,"includeSubDomains":true,"preload":false},
+                 "webSocketIdleTimeoutMs":120000}""").header("ETag");
         call("PUT", "/v1/routes/{name}", "/v1/routes/api", "{\"upstream\":\"app\"}", "If-Match", routeEtag);
         call("PUT", "/v1/routes/{name}", "/v1/routes/api", "{\"upstream\":\"app\"}", "If-Match", routeEtag);
         call("PUT", "/v1/routes/{name}", "/v1/routes/lost", "{\"upstream\":\"nowhere\"}");

@@ -86,7 +86,10 @@ public final class Portico implements AutoCloseable {
             watcher = CertificateWatcher.start(registry, CERTIFICATE_POLL, change -> LOG.log(Level.INFO,
                     "Certificate files changed on disk: {0}", describe(RegistryCertificates.outcome(change))));
 
-            Proxy created = Proxy.create(routing, ProxySettings.fromTrustedProxies(settings.trustedProxies()));
+            // With an ephemeral HTTPS port (tests), redirects keep the default 443: the port is known only later.
+            ProxySettings proxySettings = ProxySettings.fromTrustedProxies(settings.trustedProxies());
+            Proxy created = Proxy.create(routing, settings.httpsPort() > 0
+                    ? proxySettings.withHttpsPort(settings.httpsPort()) : proxySettings);
             proxy = created;
             AdminApi admin = AdminApi.create(new AdminApi.Ports(configuration, configuration, configuration, tokens,
                     tokens, new AuditTrail(database.auditLog()), routing, certificates));
