@@ -15,6 +15,7 @@ import dev.portico.domain.model.RetryPolicy;
 import dev.portico.domain.model.Route;
 import dev.portico.domain.model.Stored;
 import dev.portico.domain.model.Upstream;
+import dev.portico.domain.model.UpstreamTls;
 import dev.portico.domain.port.Change;
 import dev.portico.domain.port.ConfigStore;
 import dev.portico.domain.port.Deletion;
@@ -120,6 +121,32 @@ abstract class ConfigStoreContract {
             assertThat(db.auditLog().latest(1).getFirst().summary())
                     .contains("targets 2 -> 1", "targets[0].maxConnections 100 -> 0", "policy hash -> round_robin",
                             "hashOn cookie:sid -> client_ip", "healthCheck GET /healthz every 500 ms");
+        }
+    }
+
+    @Test
+    void anUpstreamsCaBundleIsKeptReplacedAndCleared() {
+        try (Database db = openDatabase()) {
+            ConfigStore store = db.configStore();
+            UpstreamTls bundle = new UpstreamTls(Optional.of("# the store test CA\n" + Fixtures.caPem()));
+            Upstream privateCa = new Upstream("api", List.of(target("https://api.internal:8443", 1)),
+                    Policy.ROUND_ROBIN, HashOn.CLIENT_IP, Optional.empty(), PassiveHealth.DEFAULT, RetryPolicy.DEFAULT,
+                    bundle);
+            Upstream jdkTrust = upstream("api", target("https://api.internal:8443", 1));
+
+            store.saveUpstream(privateCa);
+            assertThat(store.upstream("api")).contains(privateCa);
+            assertThat(store.upstream("api").orElseThrow().targets().getFirst().tls()).isEqualTo(bundle);
+            assertThat(db.auditLog().latest(1).getFirst().summary()).isEqualTo("created: 1 target");
+
+            store.saveUpstream(jdkTrust);
+            assertThat(store.upstream("api")).contains(jdkTrust);
+            assertThat(db.auditLog().latest(1).getFirst().summary())
+                    .isEqualTo("tls CA bundle of 1 certificate (CN=Store Test CA) -> JDK trust store");
+
+            store.replaceAll(new ConfigurationContent(List.of(privateCa), List.of()), Precondition.Unconditional.INSTANCE,
+                    OPS);
+            assertThat(store.load().upstreams()).containsExactly(privateCa);
         }
     }
 

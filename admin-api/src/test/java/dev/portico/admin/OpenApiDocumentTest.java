@@ -117,6 +117,9 @@ class OpenApiDocumentTest {
         call("GET", "/v1/upstreams", "/v1/upstreams", null);
         call("GET", "/v1/upstreams/{name}", "/v1/upstreams/app", null);
         call("GET", "/v1/upstreams/{name}", "/v1/upstreams/none", null);
+        call("PUT", "/v1/upstreams/{name}", "/v1/upstreams/internal", "{\"targets\":[{\"url\":\"https://api.internal\"}],"
+                + "\"tls\":{\"caPem\":" + TestCertificates.caPemJson() + "}}");
+        call("GET", "/v1/upstreams/{name}", "/v1/upstreams/internal", null);
         call("PUT", "/v1/upstreams/{name}", "/v1/upstreams/tuned", """
                 {"targets":[{"url":"http://127.0.0.1:9001","weight":3,"maxConnections":100},
                             {"url":"http://127.0.0.1:9002","drain":true}],

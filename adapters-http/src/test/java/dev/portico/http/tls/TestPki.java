@@ -91,7 +91,7 @@ public final class TestPki {
                 List.of(dnsNames));
     }
 
-    Leaf leaf(KeyKind kind, Instant notBefore, Instant notAfter, String subject, List<String> dnsNames) {
+    public Leaf leaf(KeyKind kind, Instant notBefore, Instant notAfter, String subject, List<String> dnsNames) {
         return leaf(keyPair(kind), notBefore, notAfter, subject, dnsNames);
     }
 
@@ -152,7 +152,9 @@ public final class TestPki {
                 if (!dnsNames.isEmpty()) {
                     List<GeneralName> names = new ArrayList<>();
                     for (String name : dnsNames) {
-                        names.add(new GeneralName(GeneralName.dNSName, name));
+                        // an IP literal becomes an IP address name, as for a server addressed by IP
+                        boolean ip = name.matches("[0-9.]+") || name.contains(":");
+                        names.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, name));
                     }
                     builder.addExtension(Extension.subjectAlternativeName, false,
                             new GeneralNames(names.toArray(new GeneralName[0])));

@@ -68,6 +68,7 @@ public final class ChangeSummary {
         field(changes, "passive", was, after, u -> passive(u.passive()));
         field(changes, "retries", was, after, u -> u.retries().attempts() + " attempts within "
                 + u.retries().totalTimeout().toMillis() + " ms");
+        field(changes, "tls", was, after, u -> u.tls().describe());
         return joined(changes);
     }
 
