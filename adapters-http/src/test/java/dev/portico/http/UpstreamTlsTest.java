@@ -154,6 +154,17 @@ class UpstreamTlsTest {
     }
 
     @Test
+    void aTargetThatDoesNotSpeakTlsGetsA502SayingTheHandshakeFailed() throws Exception {
+        try (RawUpstream plain = RawUpstream.start(RawUpstream.answering(200, "plain"));
+             ProxyServer proxy = proxyTo(upstream("https://localhost:" + plain.port(), pki.rootPem()))) {
+            RawClient.RawResponse response = get(proxy);
+
+            assertThat(response.status()).isEqualTo(502);
+            assertThat(body(response)).isEqualTo("502 Bad Gateway: upstream 'secure' could not complete a TLS handshake\n");
+        }
+    }
+
+    @Test
     void anExpiredCertificateIsRefusedWithA502() throws Exception {
         try (ProxyServer proxy = proxyTo(upstream("https://localhost:" + expired.port(), pki.rootPem()))) {
             RawClient.RawResponse response = get(proxy);
