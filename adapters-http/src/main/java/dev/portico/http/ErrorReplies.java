@@ -20,6 +20,13 @@ final class ErrorReplies {
     private static final byte[] DOT_SEGMENT = "400 Bad Request: the path has a '.' or '..' segment\n"
             .getBytes(StandardCharsets.US_ASCII);
 
+    private static final byte[] REDIRECT_TO_HTTPS = "308 Permanent Redirect: this site is served over HTTPS\n"
+            .getBytes(StandardCharsets.US_ASCII);
+
+    private static final byte[] NO_HOST_TO_REDIRECT =
+            "400 Bad Request: this site is served over HTTPS; send a Host header to be redirected there\n"
+                    .getBytes(StandardCharsets.US_ASCII);
+
     private static final Header TEXT_PLAIN = HeaderValues.createCached(HeaderNames.CONTENT_TYPE,
             "text/plain; charset=UTF-8");
 
@@ -32,6 +39,16 @@ final class ErrorReplies {
 
     static void dotSegment(ServerRequest request, ServerResponse response) {
         send(request, response, Status.BAD_REQUEST_400, DOT_SEGMENT);
+    }
+
+    /** 308 keeps the method and body, where a 301 lets clients turn a POST into a GET. */
+    static void redirectToHttps(ServerRequest request, ServerResponse response, String location) {
+        response.header(HeaderNames.LOCATION, location);
+        send(request, response, Status.PERMANENT_REDIRECT_308, REDIRECT_TO_HTTPS);
+    }
+
+    static void noHostToRedirect(ServerRequest request, ServerResponse response) {
+        send(request, response, Status.BAD_REQUEST_400, NO_HOST_TO_REDIRECT);
     }
 
     static void upstreamFailed(ServerRequest request, ServerResponse response, String upstream, UpstreamFailure failure) {

@@ -55,7 +55,7 @@ public final class Proxy implements AutoCloseable {
         UpstreamConnections connections = new UpstreamConnections(settings.connectTimeout(),
                 settings.upstreamIdleTimeout());
         ProxyHandler handler = new ProxyHandler(routes, settings.trustedProxies(), new UpstreamCall(connections),
-                observer);
+                observer, new HttpsPolicy(settings.httpsPort()));
         WebSocketProxy webSockets = new WebSocketProxy(routes, settings.trustedProxies(), connections,
                 webSocketIdleTimeout);
         return new Proxy(connections, handler, webSockets);

@@ -42,10 +42,12 @@ final class ProxyHandler implements Handler {
     private final ProxySettings.TrustedProxies trustedProxies;
     private final UpstreamCall upstreams;
     private final ExchangeObserver observer;
+    private final HttpsPolicy https;
 
     ProxyHandler(ResolveRoute routes, ProxySettings.TrustedProxies trustedProxies, UpstreamCall upstreams,
-                 ExchangeObserver observer) {
+                 ExchangeObserver observer, HttpsPolicy https) {
         this.routes = routes;
+        this.https = https;
         this.trustedProxies = trustedProxies;
         this.upstreams = upstreams;
         this.observer = observer;
@@ -74,6 +76,9 @@ final class ProxyHandler implements Handler {
 
     private void forward(ResolvedRoute route, ServerRequest request, ServerResponse response, String host,
                          String rawPath) {
+        if (https.answered(route, request, response, host)) {
+            return;
+        }
         String scheme = request.isSecure() ? "https" : "http";
         InetAddress clientAddress = clientAddress(request);
         String clientIp = clientAddress == null ? "unknown" : IpLiteral.format(clientAddress);

@@ -13,8 +13,11 @@ import java.util.Objects;
  * @param trustedProxies      clients whose X-Forwarded-* headers are believed (appended to) rather than replaced
  * @param connectTimeout      how long to wait for a TCP (and TLS) connection to a target before a 504
  * @param upstreamIdleTimeout how long an idle keep-alive connection to a target is kept for reuse
+ * @param httpsPort           the port a route's redirect to HTTPS sends clients to (left out of the URL when 443)
  */
-public record ProxySettings(TrustedProxies trustedProxies, Duration connectTimeout, Duration upstreamIdleTimeout) {
+public record ProxySettings(TrustedProxies trustedProxies, Duration connectTimeout, Duration upstreamIdleTimeout,
+                            int httpsPort) {
+    public static final int DEFAULT_HTTPS_PORT = 443;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /**
      * nginx keeps idle upstream connections 60 s; Portico checks a connection idle longer than a second before
@@ -26,11 +29,15 @@ public record ProxySettings(TrustedProxies trustedProxies, Duration connectTimeo
         Objects.requireNonNull(trustedProxies, "trustedProxies");
         requirePositive(connectTimeout, "connectTimeout");
         requirePositive(upstreamIdleTimeout, "upstreamIdleTimeout");
+        if (httpsPort < 1 || httpsPort > 65535) {
+            throw new IllegalArgumentException("httpsPort must be 1 to 65535: " + httpsPort);
+        }
     }
 
-    /** No trusted proxies, a 5 s connect timeout, idle upstream connections kept 60 s. */
+    /** No trusted proxies, a 5 s connect timeout, idle upstream connections kept 60 s, redirects to port 443. */
     public static ProxySettings defaults() {
-        return new ProxySettings(TrustedProxies.none(), DEFAULT_CONNECT_TIMEOUT, DEFAULT_UPSTREAM_IDLE_TIMEOUT);
+        return new ProxySettings(TrustedProxies.none(), DEFAULT_CONNECT_TIMEOUT, DEFAULT_UPSTREAM_IDLE_TIMEOUT,
+                DEFAULT_HTTPS_PORT);
     }
 
     /** The defaults with the trusted proxies of a list such as {@code "10.0.0.0/8, 127.0.0.1, ::1"}. */
@@ -39,15 +46,20 @@ public record ProxySettings(TrustedProxies trustedProxies, Duration connectTimeo
     }
 
     public ProxySettings withTrustedProxies(String list) {
-        return new ProxySettings(TrustedProxies.parse(list), connectTimeout, upstreamIdleTimeout);
+        return new ProxySettings(TrustedProxies.parse(list), connectTimeout, upstreamIdleTimeout, httpsPort);
     }
 
     public ProxySettings withConnectTimeout(Duration timeout) {
-        return new ProxySettings(trustedProxies, timeout, upstreamIdleTimeout);
+        return new ProxySettings(trustedProxies, timeout, upstreamIdleTimeout, httpsPort);
     }
 
     public ProxySettings withUpstreamIdleTimeout(Duration timeout) {
-        return new ProxySettings(trustedProxies, connectTimeout, timeout);
+        return new ProxySettings(trustedProxies, connectTimeout, timeout, httpsPort);
+    }
+
+    /** The port of the HTTPS listener as clients reach it, for redirects to HTTPS. */
+    public ProxySettings withHttpsPort(int port) {
+        return new ProxySettings(trustedProxies, connectTimeout, upstreamIdleTimeout, port);
     }
 
     private static void requirePositive(Duration duration, String name) {

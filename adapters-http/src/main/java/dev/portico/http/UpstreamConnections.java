@@ -2,8 +2,6 @@ package dev.portico.http;
 
 import dev.portico.domain.model.Target;
 
-import io.helidon.common.tls.Tls;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -42,8 +40,8 @@ final class UpstreamConnections implements AutoCloseable {
 
     private final int connectTimeoutMillis;
     private final long idleTimeoutNanos;
-    /** TLS to https targets: the JDK's trusted certificates, host name verification, HTTP/1.1 by ALPN. */
-    private final Tls tls = Tls.builder().build();
+    /** TLS to https targets: each upstream's trusted CAs, host name verification, SNI, HTTP/1.1 by ALPN. */
+    private final UpstreamTrust trust = new UpstreamTrust();
     private final Map<Target, Idle> idle = new ConcurrentHashMap<>();
     /** Every open connection, idle or in use; the watchdog skips those with nothing awaited. */
     private final Set<UpstreamConnection> open = ConcurrentHashMap.newKeySet();
@@ -148,7 +146,7 @@ final class UpstreamConnections implements AutoCloseable {
             if ("https".equals(target.scheme())) {
                 // the handshake is part of connecting, and gets the same time
                 socket.setSoTimeout(connectTimeoutMillis);
-                socket = tls.createSocket(HTTP_1_1, socket, address);
+                socket = trust.createSocket(target, HTTP_1_1, socket, address);
                 ((javax.net.ssl.SSLSocket) socket).startHandshake();
                 socket.setSoTimeout(0);
             }

@@ -20,6 +20,16 @@ class ProxySettingsTest {
         assertThat(defaults.trustedProxies().isEmpty()).isTrue();
         assertThat(defaults.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(defaults.upstreamIdleTimeout()).isPositive();
+        assertThat(defaults.httpsPort()).isEqualTo(443);
+    }
+
+    @Test
+    void theHttpsPortForRedirectsMustBeAPort() {
+        assertThat(ProxySettings.defaults().withHttpsPort(8443).httpsPort()).isEqualTo(8443);
+        assertThatThrownBy(() -> ProxySettings.defaults().withHttpsPort(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("httpsPort");
+        assertThatThrownBy(() -> ProxySettings.defaults().withHttpsPort(65536))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("httpsPort");
     }
 
     @Test

@@ -33,6 +33,14 @@ final class RawClient implements AutoCloseable {
         return new RawClient(new Socket(InetAddress.getLoopbackAddress(), port));
     }
 
+    /** Over TLS, with a client context trusting the listener's certificate. */
+    static RawClient connectTls(javax.net.ssl.SSLContext context, int port) throws IOException {
+        javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+                .createSocket(InetAddress.getLoopbackAddress(), port);
+        socket.startHandshake();
+        return new RawClient(socket);
+    }
+
     /** Sends a request head: the request line, then header lines; the blank line is added. */
     RawClient send(String requestLine, String... headerLines) throws IOException {
         StringBuilder head = new StringBuilder(requestLine).append("\r\n");

@@ -6,6 +6,7 @@ import dev.portico.domain.model.ConfigurationContent;
 import dev.portico.domain.model.ConfigurationDiff;
 import dev.portico.domain.model.ConfigurationStatus;
 import dev.portico.domain.model.HostPattern;
+import dev.portico.domain.model.Hsts;
 import dev.portico.domain.model.Route;
 import dev.portico.domain.model.Stored;
 import dev.portico.domain.model.Target;
@@ -335,16 +336,22 @@ final class JdbiConfigStore implements ConfigStore {
     private static void writeRoute(Handle handle, Route route, boolean create, long revision, Instant now) {
         if (create) {
             handle.createUpdate("INSERT INTO routes (" + RouteRow.COLUMNS + ", created_at, updated_at, updated_revision)"
-                            + " VALUES (:name, :prefix, :upstream, :strip, :preserve, :timeout, :now, :now, :revision)")
+                            + " VALUES (:name, :prefix, :upstream, :strip, :preserve, :timeout, :redirect, :hstsMaxAge,"
+                            + " :hstsSubdomains, :hstsPreload, :webSocketIdle, :now, :now, :revision)")
                     .bindMap(routeValues(route))
+                    .bindByType("hstsMaxAge", RouteRow.hstsMaxAgeSeconds(route), Long.class)
                     .bind("now", now)
                     .bind("revision", revision)
                     .execute();
         } else {
             handle.createUpdate("UPDATE routes SET path_prefix = :prefix, upstream_name = :upstream,"
                             + " strip_prefix = :strip, preserve_host = :preserve, timeout_ms = :timeout,"
+                            + " redirect_to_https = :redirect, hsts_max_age_s = :hstsMaxAge,"
+                            + " hsts_include_subdomains = :hstsSubdomains, hsts_preload = :hstsPreload,"
+                            + " websocket_idle_timeout_ms = :webSocketIdle,"
                             + " updated_at = :now, updated_revision = :revision WHERE name = :name")
                     .bindMap(routeValues(route))
+                    .bindByType("hstsMaxAge", RouteRow.hstsMaxAgeSeconds(route), Long.class)
                     .bind("now", now)
                     .bind("revision", revision)
                     .execute();
@@ -372,7 +379,11 @@ final class JdbiConfigStore implements ConfigStore {
                 "upstream", route.upstream(),
                 "strip", route.stripPrefix(),
                 "preserve", route.preserveHost(),
-                "timeout", route.timeout().toMillis());
+                "timeout", route.timeout().toMillis(),
+                "redirect", route.redirectToHttps(),
+                "hstsSubdomains", route.hsts().map(Hsts::includeSubDomains).orElse(false),
+                "hstsPreload", route.hsts().map(Hsts::preload).orElse(false),
+                "webSocketIdle", route.webSocketIdleTimeout().toMillis());
     }
 
     private static <T> List<T> values(List<Stored<T>> stored) {

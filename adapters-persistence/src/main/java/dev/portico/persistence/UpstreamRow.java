@@ -7,6 +7,7 @@ import dev.portico.domain.model.Policy;
 import dev.portico.domain.model.RetryPolicy;
 import dev.portico.domain.model.Target;
 import dev.portico.domain.model.Upstream;
+import dev.portico.domain.model.UpstreamTls;
 
 import org.jdbi.v3.core.statement.SqlStatement;
 
@@ -16,24 +17,30 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** One row of {@code upstreams}: its name, ETag revision and every setting but the targets (V3 columns). */
+/**
+ * One row of {@code upstreams}: its name, ETag revision and every setting but the targets (V3 columns, and V6's CA
+ * bundle: NULL for the JDK's trusted CAs).
+ */
 record UpstreamRow(String name, long updatedRevision, String policy, String hashOn, String hcPath, Long hcIntervalMs,
                    Long hcTimeoutMs, Integer hcHealthyAfter, Integer hcUnhealthyAfter, Integer hcExpectLow,
                    Integer hcExpectHigh, int passiveMaxFailures, long passiveWindowMs, long passiveEjectMs,
-                   long passiveMaxEjectMs, boolean passiveCount5xx, int retryAttempts, long retryTotalTimeoutMs) {
+                   long passiveMaxEjectMs, boolean passiveCount5xx, int retryAttempts, long retryTotalTimeoutMs,
+                   String tlsCaPem) {
     static final String SETTINGS = "policy, hash_on, hc_path, hc_interval_ms, hc_timeout_ms, hc_healthy_after,"
             + " hc_unhealthy_after, hc_expect_low, hc_expect_high, passive_max_failures, passive_window_ms,"
-            + " passive_eject_ms, passive_max_eject_ms, passive_count_5xx, retry_attempts, retry_total_timeout_ms";
+            + " passive_eject_ms, passive_max_eject_ms, passive_count_5xx, retry_attempts, retry_total_timeout_ms,"
+            + " tls_ca_pem";
     static final String SETTINGS_PARAMETERS = ":policy, :hashOn, :hcPath, :hcIntervalMs, :hcTimeoutMs, :hcHealthyAfter,"
             + " :hcUnhealthyAfter, :hcExpectLow, :hcExpectHigh, :passiveMaxFailures, :passiveWindowMs,"
-            + " :passiveEjectMs, :passiveMaxEjectMs, :passiveCount5xx, :retryAttempts, :retryTotalTimeoutMs";
+            + " :passiveEjectMs, :passiveMaxEjectMs, :passiveCount5xx, :retryAttempts, :retryTotalTimeoutMs,"
+            + " :tlsCaPem";
     static final String SETTINGS_ASSIGNMENTS = "policy = :policy, hash_on = :hashOn, hc_path = :hcPath,"
             + " hc_interval_ms = :hcIntervalMs, hc_timeout_ms = :hcTimeoutMs, hc_healthy_after = :hcHealthyAfter,"
             + " hc_unhealthy_after = :hcUnhealthyAfter, hc_expect_low = :hcExpectLow, hc_expect_high = :hcExpectHigh,"
             + " passive_max_failures = :passiveMaxFailures, passive_window_ms = :passiveWindowMs,"
             + " passive_eject_ms = :passiveEjectMs, passive_max_eject_ms = :passiveMaxEjectMs,"
             + " passive_count_5xx = :passiveCount5xx, retry_attempts = :retryAttempts,"
-            + " retry_total_timeout_ms = :retryTotalTimeoutMs";
+            + " retry_total_timeout_ms = :retryTotalTimeoutMs, tls_ca_pem = :tlsCaPem";
 
     static UpstreamRow map(ResultSet row) throws SQLException {
         return new UpstreamRow(row.getString("name"), row.getLong("updated_revision"), row.getString("policy"),
@@ -42,7 +49,8 @@ record UpstreamRow(String name, long updatedRevision, String policy, String hash
                 row.getObject("hc_unhealthy_after", Integer.class), row.getObject("hc_expect_low", Integer.class),
                 row.getObject("hc_expect_high", Integer.class), row.getInt("passive_max_failures"),
                 row.getLong("passive_window_ms"), row.getLong("passive_eject_ms"), row.getLong("passive_max_eject_ms"),
-                row.getBoolean("passive_count_5xx"), row.getInt("retry_attempts"), row.getLong("retry_total_timeout_ms"));
+                row.getBoolean("passive_count_5xx"), row.getInt("retry_attempts"), row.getLong("retry_total_timeout_ms"),
+                row.getString("tls_ca_pem"));
     }
 
     /** Binds the settings for {@link #SETTINGS_PARAMETERS} or {@link #SETTINGS_ASSIGNMENTS}, typed so that NULLs bind on PostgreSQL too. */
@@ -65,7 +73,8 @@ record UpstreamRow(String name, long updatedRevision, String policy, String hash
                 .bind("passiveMaxEjectMs", passive.maxEjectFor().toMillis())
                 .bind("passiveCount5xx", passive.count5xx())
                 .bind("retryAttempts", upstream.retries().attempts())
-                .bind("retryTotalTimeoutMs", upstream.retries().totalTimeout().toMillis());
+                .bind("retryTotalTimeoutMs", upstream.retries().totalTimeout().toMillis())
+                .bindByType("tlsCaPem", upstream.tls().caPem().orElse(null), String.class);
     }
 
     Upstream toUpstream(List<Target> targets) {
@@ -77,7 +86,8 @@ record UpstreamRow(String name, long updatedRevision, String policy, String hash
         return new Upstream(name, targets, parsedPolicy, parsedHashOn, check,
                 new PassiveHealth(passiveMaxFailures, Duration.ofMillis(passiveWindowMs), Duration.ofMillis(passiveEjectMs),
                         Duration.ofMillis(passiveMaxEjectMs), passiveCount5xx),
-                new RetryPolicy(retryAttempts, Duration.ofMillis(retryTotalTimeoutMs)));
+                new RetryPolicy(retryAttempts, Duration.ofMillis(retryTotalTimeoutMs)),
+                new UpstreamTls(Optional.ofNullable(tlsCaPem)));
     }
 
     private IllegalStateException corrupt(String what) {

@@ -8,12 +8,14 @@ import dev.portico.domain.model.ConfigurationStatus;
 import dev.portico.domain.model.HashOn;
 import dev.portico.domain.model.HealthCheck;
 import dev.portico.domain.model.HostPattern;
+import dev.portico.domain.model.Hsts;
 import dev.portico.domain.model.PassiveHealth;
 import dev.portico.domain.model.Policy;
 import dev.portico.domain.model.RetryPolicy;
 import dev.portico.domain.model.Route;
 import dev.portico.domain.model.Stored;
 import dev.portico.domain.model.Upstream;
+import dev.portico.domain.model.UpstreamTls;
 import dev.portico.domain.port.Change;
 import dev.portico.domain.port.ConfigStore;
 import dev.portico.domain.port.Deletion;
@@ -123,6 +125,32 @@ abstract class ConfigStoreContract {
     }
 
     @Test
+    void anUpstreamsCaBundleIsKeptReplacedAndCleared() {
+        try (Database db = openDatabase()) {
+            ConfigStore store = db.configStore();
+            UpstreamTls bundle = new UpstreamTls(Optional.of("# the store test CA\n" + Fixtures.caPem()));
+            Upstream privateCa = new Upstream("api", List.of(target("https://api.internal:8443", 1)),
+                    Policy.ROUND_ROBIN, HashOn.CLIENT_IP, Optional.empty(), PassiveHealth.DEFAULT, RetryPolicy.DEFAULT,
+                    bundle);
+            Upstream jdkTrust = upstream("api", target("https://api.internal:8443", 1));
+
+            store.saveUpstream(privateCa);
+            assertThat(store.upstream("api")).contains(privateCa);
+            assertThat(store.upstream("api").orElseThrow().targets().getFirst().tls()).isEqualTo(bundle);
+            assertThat(db.auditLog().latest(1).getFirst().summary()).isEqualTo("created: 1 target");
+
+            store.saveUpstream(jdkTrust);
+            assertThat(store.upstream("api")).contains(jdkTrust);
+            assertThat(db.auditLog().latest(1).getFirst().summary())
+                    .isEqualTo("tls CA bundle of 1 certificate (CN=Store Test CA) -> JDK trust store");
+
+            store.replaceAll(new ConfigurationContent(List.of(privateCa), List.of()), Precondition.Unconditional.INSTANCE,
+                    OPS);
+            assertThat(store.load().upstreams()).containsExactly(privateCa);
+        }
+    }
+
+    @Test
     void replacingTheWholeConfigurationChangesAnUpstreamWhoseOnlyChangeIsASetting() {
         try (Database db = openDatabase()) {
             ConfigStore store = db.configStore();
@@ -153,6 +181,32 @@ abstract class ConfigStoreContract {
             assertThat(store.route("site")).contains(route);
             assertThat(store.route("catch-all")).contains(anyHost);
             assertThat(store.route("catch-all").orElseThrow().hosts()).isEmpty();
+        }
+    }
+
+    @Test
+    void httpsRedirectHstsAndWebSocketIdleTimeoutAreKeptReplacedAndCleared() {
+        try (Database db = openDatabase()) {
+            ConfigStore store = db.configStore();
+            store.saveUpstream(upstream("web", 1));
+            Route secure = new Route("site", List.of(new HostPattern("example.com")), "/", "web", false, false,
+                    Route.DEFAULT_TIMEOUT, true, Optional.of(new Hsts(Duration.ofSeconds(31_536_000), true, true)),
+                    Duration.ofSeconds(90));
+            Route maxAgeZero = new Route("site", List.of(), "/", "web", false, false, Route.DEFAULT_TIMEOUT, false,
+                    Optional.of(new Hsts(Duration.ZERO, false, false)), Duration.ofHours(24));
+            Route plain = route("site", "web");
+
+            store.saveRoute(secure);
+            assertThat(store.route("site")).contains(secure);
+            store.saveRoute(maxAgeZero);
+            assertThat(store.route("site")).contains(maxAgeZero);
+            store.saveRoute(plain);
+            assertThat(store.route("site")).contains(plain);
+            assertThat(store.route("site").orElseThrow().hsts()).isEmpty();
+
+            store.replaceAll(new ConfigurationContent(List.of(upstream("web", 1)), List.of(secure)),
+                    Precondition.Unconditional.INSTANCE, OPS);
+            assertThat(store.load().routes()).containsExactly(secure);
         }
     }
 

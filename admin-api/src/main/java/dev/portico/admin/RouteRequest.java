@@ -6,9 +6,11 @@ import java.util.List;
 
 /** The body of {@code PUT /v1/routes/{name}}; everything but {@code upstream} may be left out. */
 record RouteRequest(String name, List<String> hosts, String pathPrefix, String upstream,
-                    Boolean stripPrefix, Boolean preserveHost, Long timeoutMs) implements NamedRequest {
+                    Boolean stripPrefix, Boolean preserveHost, Long timeoutMs, Boolean redirectToHttps,
+                    HstsRequest hsts, Long webSocketIdleTimeoutMs) implements NamedRequest {
 
     Route.RouteSpec spec() {
-        return new Route.RouteSpec(hosts, pathPrefix, upstream, stripPrefix, preserveHost, timeoutMs);
+        return new Route.RouteSpec(hosts, pathPrefix, upstream, stripPrefix, preserveHost, timeoutMs, redirectToHttps,
+                hsts == null ? null : hsts.spec(), webSocketIdleTimeoutMs);
     }
 }

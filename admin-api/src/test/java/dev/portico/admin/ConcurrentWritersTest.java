@@ -57,7 +57,8 @@ class ConcurrentWritersTest {
 
     static JsonNode route(String name, String upstream, long timeoutMs) {
         return json("{\"name\":\"" + name + "\",\"hosts\":[],\"pathPrefix\":\"/" + name + "/\",\"upstream\":\""
-                + upstream + "\",\"stripPrefix\":false,\"preserveHost\":false,\"timeoutMs\":" + timeoutMs + "}");
+                + upstream + "\",\"stripPrefix\":false,\"preserveHost\":false,\"timeoutMs\":" + timeoutMs
+                + ",\"redirectToHttps\":false,\"webSocketIdleTimeoutMs\":3600000}");
     }
 
     /** Parsed, so that it compares equal to the same JSON read from an answer (numbers as the parser types them). */

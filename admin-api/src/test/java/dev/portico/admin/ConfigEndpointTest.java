@@ -24,7 +24,8 @@ class ConfigEndpointTest {
                "api":{"targets":[{"url":"http://127.0.0.1:9002","weight":3}]}},
              "routes":{
                "web":{"upstream":"app"},
-               "api":{"upstream":"api","pathPrefix":"/api/","hosts":["example.com"]}}}""";
+               "api":{"upstream":"api","pathPrefix":"/api/","hosts":["example.com"],"redirectToHttps":true,
+                      "hsts":{"maxAgeSeconds":600},"webSocketIdleTimeoutMs":5000}}}""";
 
     private final AdminServer server = AdminServer.start();
 
@@ -110,6 +111,21 @@ class ConfigEndpointTest {
         assertThat(again.json().path("changed").path("routes")).isEmpty();
         assertThat(again.json().path("removed").path("routes")).isEmpty();
         assertThat(server.get("/v1/config").json()).isEqualTo(export.json());
+    }
+
+    @Test
+    void theDocumentCarriesEachRoutesHttpsAndWebSocketSettings() {
+        putConfig(DOCUMENT);
+
+        JsonNode routes = server.get("/v1/config").json().path("routes");
+
+        assertThat(routes.path("api").path("redirectToHttps").asBoolean()).isTrue();
+        assertThat(routes.path("api").path("hsts").toString())
+                .isEqualTo("{\"maxAgeSeconds\":600,\"includeSubDomains\":false,\"preload\":false}");
+        assertThat(routes.path("api").path("webSocketIdleTimeoutMs").asLong()).isEqualTo(5000);
+        assertThat(routes.path("web").path("redirectToHttps").asBoolean()).isFalse();
+        assertThat(routes.path("web").has("hsts")).isFalse();
+        assertThat(routes.path("web").path("webSocketIdleTimeoutMs").asLong()).isEqualTo(3_600_000);
     }
 
     @Test

@@ -117,6 +117,9 @@ class OpenApiDocumentTest {
         call("GET", "/v1/upstreams", "/v1/upstreams", null);
         call("GET", "/v1/upstreams/{name}", "/v1/upstreams/app", null);
         call("GET", "/v1/upstreams/{name}", "/v1/upstreams/none", null);
+        call("PUT", "/v1/upstreams/{name}", "/v1/upstreams/internal", "{\"targets\":[{\"url\":\"https://api.internal\"}],"
+                + "\"tls\":{\"caPem\":" + TestCertificates.caPemJson() + "}}");
+        call("GET", "/v1/upstreams/{name}", "/v1/upstreams/internal", null);
         call("PUT", "/v1/upstreams/{name}", "/v1/upstreams/tuned", """
                 {"targets":[{"url":"http://127.0.0.1:9001","weight":3,"maxConnections":100},
                             {"url":"http://127.0.0.1:9002","drain":true}],
@@ -131,7 +134,9 @@ class OpenApiDocumentTest {
         call("GET", "/v1/upstreams/{name}/health", "/v1/upstreams/none/health", null);
         String routeEtag = call("PUT", "/v1/routes/{name}", "/v1/routes/api", """
                 {"hosts":["example.com","*.example.org"],"pathPrefix":"/api/","upstream":"app","stripPrefix":true,
-                 "preserveHost":false,"timeoutMs":30000}""").header("ETag");
+                 "preserveHost":false,"timeoutMs":30000,"redirectToHttps":true,
+                 "hsts":{"maxAgeSeconds":31536000,"includeSubDomains":true,"preload":false},
+                 "webSocketIdleTimeoutMs":120000}""").header("ETag");
         call("PUT", "/v1/routes/{name}", "/v1/routes/api", "{\"upstream\":\"app\"}", "If-Match", routeEtag);
         call("PUT", "/v1/routes/{name}", "/v1/routes/api", "{\"upstream\":\"app\"}", "If-Match", routeEtag);
         call("PUT", "/v1/routes/{name}", "/v1/routes/lost", "{\"upstream\":\"nowhere\"}");

@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RoutesEndpointTest {
     private static final String FULL_ROUTE = """
             {"hosts":["example.com","*.example.org"],"pathPrefix":"/api/","upstream":"app",
-             "stripPrefix":true,"preserveHost":false,"timeoutMs":30000}""";
+             "stripPrefix":true,"preserveHost":false,"timeoutMs":30000,"redirectToHttps":true,
+             "hsts":{"maxAgeSeconds":31536000,"includeSubDomains":true,"preload":true},"webSocketIdleTimeoutMs":90000}""";
 
     private final AdminServer server = AdminServer.start();
 
@@ -49,6 +50,11 @@ class RoutesEndpointTest {
         assertThat(route.path("preserveHost").isBoolean()).isTrue();
         assertThat(route.path("preserveHost").asBoolean()).isFalse();
         assertThat(route.path("timeoutMs").asLong()).isEqualTo(30000);
+        assertThat(route.path("redirectToHttps").asBoolean()).isTrue();
+        assertThat(route.path("hsts").path("maxAgeSeconds").asLong()).isEqualTo(31536000);
+        assertThat(route.path("hsts").path("includeSubDomains").asBoolean()).isTrue();
+        assertThat(route.path("hsts").path("preload").asBoolean()).isTrue();
+        assertThat(route.path("webSocketIdleTimeoutMs").asLong()).isEqualTo(90000);
         assertThat(server.get("/v1/routes/api").json()).isEqualTo(route);
     }
 
@@ -64,6 +70,32 @@ class RoutesEndpointTest {
         assertThat(route.path("stripPrefix").asBoolean()).isFalse();
         assertThat(route.path("preserveHost").asBoolean()).isFalse();
         assertThat(route.path("timeoutMs").asLong()).isEqualTo(60000);
+        assertThat(route.path("redirectToHttps").isBoolean()).isTrue();
+        assertThat(route.path("redirectToHttps").asBoolean()).isFalse();
+        assertThat(route.has("hsts")).isFalse();
+        assertThat(route.path("webSocketIdleTimeoutMs").asLong()).isEqualTo(3_600_000);
+        assertThat(server.get("/v1/routes/web").json()).isEqualTo(route);
+    }
+
+    @Test
+    void badHttpsAndWebSocketSettingsAreEachNamed() {
+        AdminServer.Reply refused = server.put("/v1/routes/api", """
+                {"upstream":"app","hsts":{"includeSubDomains":true},"webSocketIdleTimeoutMs":10}""");
+
+        assertProblem(refused, 400);
+        assertThat(fields(refused)).containsExactlyInAnyOrder("hsts.maxAgeSeconds", "webSocketIdleTimeoutMs");
+        assertThat(message(refused, "hsts.maxAgeSeconds")).contains("required");
+        assertThat(server.store.routes()).isEmpty();
+
+        AdminServer.Reply badPreload = server.put("/v1/routes/api", """
+                {"upstream":"app","hsts":{"maxAgeSeconds":-1}}""");
+        assertProblem(badPreload, 400);
+        assertThat(fields(badPreload)).containsExactly("hsts.maxAgeSeconds");
+
+        AdminServer.Reply wrongType = server.put("/v1/routes/api", """
+                {"upstream":"app","redirectToHttps":"yes","hsts":{"maxAgeSeconds":60,"preloaded":true}}""");
+        assertProblem(wrongType, 400);
+        assertThat(fields(wrongType)).contains("hsts.preloaded");
     }
 
     @Test

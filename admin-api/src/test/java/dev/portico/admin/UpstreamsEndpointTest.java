@@ -127,6 +127,58 @@ class UpstreamsEndpointTest {
     }
 
     @Test
+    void aCaBundleIsStoredShownAndPutBackUnchanged() {
+        String body = "{\"targets\":[{\"url\":\"https://api.internal:8443\"}],\"tls\":{\"caPem\":"
+                + TestCertificates.caPemJson() + "}}";
+
+        AdminServer.Reply created = server.put("/v1/upstreams/api", body);
+
+        assertThat(created.status()).as("%s", created).isEqualTo(201);
+        assertThat(created.json().path("tls").path("caPem").asText()).isEqualTo(TestCertificates.caPem());
+        assertThat(server.store.upstream("api").orElseThrow().tls().caPem()).contains(TestCertificates.caPem());
+        AdminServer.Reply again = server.put("/v1/upstreams/api", created.json().toString());
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.json()).isEqualTo(created.json());
+    }
+
+    @Test
+    void anUpstreamWithoutACaBundleShowsNoTlsField() {
+        AdminServer.Reply created = server.put("/v1/upstreams/api", "{\"targets\":[{\"url\":\"https://api.internal\"}]}");
+
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.json().has("tls")).isFalse();
+    }
+
+    @Test
+    void aBadCaBundleIs400OnTlsCaPemAndNothingIsStored() {
+        AdminServer.Reply garbage = server.put("/v1/upstreams/api", """
+                {"targets":[{"url":"https://api.internal"}],"tls":{"caPem":"not a certificate"}}""");
+        AdminServer.Reply key = server.put("/v1/upstreams/api", """
+                {"targets":[{"url":"https://api.internal"}],
+                 "tls":{"caPem":"-----BEGIN PRIVATE KEY-----\\nMIGH\\n-----END PRIVATE KEY-----\\n"}}""");
+        AdminServer.Reply missing = server.put("/v1/upstreams/api", """
+                {"targets":[{"url":"https://api.internal"}],"tls":{}}""");
+
+        assertProblem(garbage, 400);
+        assertThat(fields(garbage)).containsExactly("tls.caPem");
+        assertThat(message(garbage, "tls.caPem")).contains("BEGIN CERTIFICATE");
+        assertProblem(key, 400);
+        assertThat(message(key, "tls.caPem")).contains("private key");
+        assertThat(fields(missing)).containsExactly("tls.caPem");
+        assertThat(server.store.upstreams()).isEmpty();
+    }
+
+    @Test
+    void aCaBundleOnAnUpstreamWithoutHttpsTargetsIs400OnTls() {
+        AdminServer.Reply refused = server.put("/v1/upstreams/app", "{\"targets\":[{\"url\":\"http://127.0.0.1:9001\"}],"
+                + "\"tls\":{\"caPem\":" + TestCertificates.caPemJson() + "}}");
+
+        assertProblem(refused, 400);
+        assertThat(fields(refused)).containsExactly("tls");
+        assertThat(message(refused, "tls")).contains("https://");
+    }
+
+    @Test
     void invalidTargetsAre400NamingEachFieldAndNothingIsStored() {
         server.put("/v1/upstreams/app", ONE_TARGET);
         Configuration before = server.store.load();

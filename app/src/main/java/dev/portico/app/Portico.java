@@ -86,7 +86,11 @@ public final class Portico implements AutoCloseable {
             watcher = CertificateWatcher.start(registry, CERTIFICATE_POLL, change -> LOG.log(Level.INFO,
                     "Certificate files changed on disk: {0}", describe(RegistryCertificates.outcome(change))));
 
-            Proxy created = Proxy.create(routing, ProxySettings.fromTrustedProxies(settings.trustedProxies()));
+            // With an ephemeral HTTPS port (tests), redirects keep the default 443: the port is known only later.
+            ProxySettings proxySettings = ProxySettings.fromTrustedProxies(settings.trustedProxies());
+            Proxy created = Proxy.create(routing, settings.httpsPort() > 0
+                    ? proxySettings.withHttpsPort(settings.httpsPort()) : proxySettings,
+                    route -> route.route().webSocketIdleTimeout());
             proxy = created;
             // drained or removed targets' connections close as their requests end, and so do WebSockets whose route
             // or target went away (1001); all others stay open

@@ -80,6 +80,28 @@ class PorticoTest {
     }
 
     @Test
+    void aRouteThatRedirectsToHttpsSendsPlainRequestsToThePortOfPorticoHttpsPort() throws Exception {
+        int httpsPort;
+        // a port free a moment ago: the redirect must name the configured port, which an ephemeral one is not
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            httpsPort = probe.getLocalPort();
+        }
+        start(Map.of("PORTICO_ADMIN_TOKEN", TOKEN, "PORTICO_HTTPS_PORT", Integer.toString(httpsPort)));
+        AdminClient admin = AdminClient.of(portico.adminPort(), TOKEN);
+        admin.put("/v1/upstreams/app", "{\"targets\":[{\"url\":\"" + upstream.url() + "\"}]}");
+        assertThat(admin.put("/v1/routes/site", "{\"upstream\":\"app\",\"redirectToHttps\":true,"
+                + "\"hsts\":{\"maxAgeSeconds\":600}}").statusCode()).isEqualTo(201);
+
+        HttpResponse<String> response = proxied("example.com", "/login?next=%2Fhome");
+
+        assertThat(response.statusCode()).isEqualTo(308);
+        assertThat(response.headers().firstValue("Location"))
+                .hasValue("https://example.com:" + httpsPort + "/login?next=%2Fhome");
+        assertThat(response.headers().firstValue("Strict-Transport-Security")).isEmpty();
+        assertThat(proxied("example.com", "/.well-known/acme-challenge/abc").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void theAdminApiRefusesRequestsWithoutTheToken() throws Exception {
         start(Map.of("PORTICO_ADMIN_TOKEN", TOKEN));
         assertThat(AdminClient.of(portico.adminPort(), "wrong-token").get("/v1/routes").statusCode()).isEqualTo(401);

@@ -43,12 +43,12 @@ import javax.net.ssl.TrustManagerFactory;
  * A test certificate authority as Let's Encrypt is shaped: a root (what clients trust) and an intermediate (what
  * signs leaves, sent by the server in fullchain.pem). Leaves are RSA or EC, for any names and validity.
  */
-final class TestPki {
+public final class TestPki {
     private static final SecureRandom RANDOM = new SecureRandom();
     // Distinct serials that tests can recognise: each leaf's serial is one larger than the last.
     private static final AtomicLong SERIALS = new AtomicLong(0x1000);
 
-    enum KeyKind { RSA, EC }
+    public enum KeyKind { RSA, EC }
 
     /** The PEM encodings of private keys that certbot, openssl and operators produce. */
     enum KeyEncoding {
@@ -67,7 +67,7 @@ final class TestPki {
         this.intermediateKeys = intermediateKeys;
     }
 
-    static TestPki create() {
+    public static TestPki create() {
         KeyPair rootKeys = keyPair(KeyKind.RSA);
         Instant now = Instant.now();
         X509Certificate root = sign(new X500Name("CN=Portico Test Root"), rootKeys.getPublic(),
@@ -80,18 +80,18 @@ final class TestPki {
         return new TestPki(root, intermediate, intermediateKeys);
     }
 
-    X509Certificate root() {
+    public X509Certificate root() {
         return root;
     }
 
     /** A leaf valid from an hour ago for 90 days, named after its first DNS name. */
-    Leaf leaf(KeyKind kind, String... dnsNames) {
+    public Leaf leaf(KeyKind kind, String... dnsNames) {
         Instant now = Instant.now();
         return leaf(kind, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(90)), "CN=" + dnsNames[0],
                 List.of(dnsNames));
     }
 
-    Leaf leaf(KeyKind kind, Instant notBefore, Instant notAfter, String subject, List<String> dnsNames) {
+    public Leaf leaf(KeyKind kind, Instant notBefore, Instant notAfter, String subject, List<String> dnsNames) {
         return leaf(keyPair(kind), notBefore, notAfter, subject, dnsNames);
     }
 
@@ -105,7 +105,7 @@ final class TestPki {
     }
 
     /** A client context trusting only this PKI's root. */
-    SSLContext clientContext() {
+    public SSLContext clientContext() {
         try {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
@@ -152,7 +152,9 @@ final class TestPki {
                 if (!dnsNames.isEmpty()) {
                     List<GeneralName> names = new ArrayList<>();
                     for (String name : dnsNames) {
-                        names.add(new GeneralName(GeneralName.dNSName, name));
+                        // an IP literal becomes an IP address name, as for a server addressed by IP
+                        boolean ip = name.matches("[0-9.]+") || name.contains(":");
+                        names.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, name));
                     }
                     builder.addExtension(Extension.subjectAlternativeName, false,
                             new GeneralNames(names.toArray(new GeneralName[0])));
@@ -167,7 +169,7 @@ final class TestPki {
     }
 
     /** A leaf certificate, its key pair and the intermediate that signed it. */
-    record Leaf(X509Certificate certificate, KeyPair keys, X509Certificate intermediate) {
+    public record Leaf(X509Certificate certificate, KeyPair keys, X509Certificate intermediate) {
 
         BigInteger serial() {
             return certificate.getSerialNumber();
@@ -213,7 +215,7 @@ final class TestPki {
         }
     }
 
-    static String pem(String type, byte[] content) {
+    public static String pem(String type, byte[] content) {
         StringWriter text = new StringWriter();
         try (PemWriter writer = new PemWriter(text)) {
             writer.writeObject(new PemObject(type, content));
@@ -221,6 +223,11 @@ final class TestPki {
             throw new IllegalStateException(e);
         }
         return text.toString();
+    }
+
+    /** The root certificate as PEM: what an operator puts in an upstream's CA bundle. */
+    public String rootPem() {
+        return pem("CERTIFICATE", encoded(root));
     }
 
     private static byte[] encoded(X509Certificate certificate) {

@@ -68,6 +68,7 @@ public final class ChangeSummary {
         field(changes, "passive", was, after, u -> passive(u.passive()));
         field(changes, "retries", was, after, u -> u.retries().attempts() + " attempts within "
                 + u.retries().totalTimeout().toMillis() + " ms");
+        field(changes, "tls", was, after, u -> u.tls().describe());
         return joined(changes);
     }
 
@@ -99,6 +100,9 @@ public final class ChangeSummary {
         field(changes, "stripPrefix", old, after, Route::stripPrefix);
         field(changes, "preserveHost", old, after, Route::preserveHost);
         field(changes, "timeoutMs", old, after, r -> r.timeout().toMillis());
+        field(changes, "redirectToHttps", old, after, Route::redirectToHttps);
+        field(changes, "hsts", old, after, r -> r.hsts().map(Hsts::headerValue).orElse("none"));
+        field(changes, "webSocketIdleTimeoutMs", old, after, r -> r.webSocketIdleTimeout().toMillis());
         return joined(changes);
     }
 

@@ -18,9 +18,12 @@ import java.util.Objects;
  * @param weight   share of requests relative to the other targets; 0 sends none
  * @param maxConnections requests this target may serve at once; 0 means no limit. A full target is skipped
  * @param drain    no new requests go to it; those in flight finish (like weight 0, but the weight is kept)
+ * @param tls      how an https target's certificate is verified: its upstream's setting, carried here because the data
+ *                 plane connects to targets, and so that two upstreams that trust differently never share a
+ *                 connection to the same URL
  */
 public record Target(String scheme, String host, int port, String basePath, int weight, int maxConnections,
-                     boolean drain) {
+                     boolean drain, UpstreamTls tls) {
     public static final int MAX_WEIGHT = 1000;
     public static final int MAX_CONNECTIONS = 1_000_000;
     public static final int DEFAULT_WEIGHT = 1;
@@ -31,6 +34,7 @@ public record Target(String scheme, String host, int port, String basePath, int 
         Objects.requireNonNull(scheme, "scheme");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(basePath, "basePath");
+        Objects.requireNonNull(tls, "tls");
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new IllegalArgumentException("scheme must be http or https: " + scheme);
         }
@@ -50,6 +54,12 @@ public record Target(String scheme, String host, int port, String basePath, int 
         this(scheme, host, port, basePath, weight, 0, false);
     }
 
+    /** A target verified against the JDK's trusted CAs when it is https. */
+    public Target(String scheme, String host, int port, String basePath, int weight, int maxConnections,
+                  boolean drain) {
+        this(scheme, host, port, basePath, weight, maxConnections, drain, UpstreamTls.JDK_TRUST);
+    }
+
     /** Whether new requests may go to it: a positive weight and not draining. */
     public boolean acceptsNew() {
         return weight > 0 && !drain;
@@ -57,7 +67,18 @@ public record Target(String scheme, String host, int port, String basePath, int 
 
     /** The same target with a limit on concurrent requests (0: none) and drain flag. */
     public Target withLimits(int maxConnections, boolean drain) {
-        return new Target(scheme, host, port, basePath, weight, maxConnections, drain);
+        return new Target(scheme, host, port, basePath, weight, maxConnections, drain, tls);
+    }
+
+    /** The same target verified as {@code tls} says; a plain http target keeps the JDK default, having no certificate. */
+    public Target withTls(UpstreamTls tls) {
+        UpstreamTls effective = isHttps() ? tls : UpstreamTls.JDK_TRUST;
+        return effective.equals(this.tls) ? this
+                : new Target(scheme, host, port, basePath, weight, maxConnections, drain, effective);
+    }
+
+    public boolean isHttps() {
+        return "https".equals(scheme);
     }
 
     /** Checks a target as an operator wrote it, with its connection limit and drain flag (both optional). */

@@ -16,14 +16,18 @@ import java.util.Optional;
  * how failed requests are retried.
  *
  * @param healthCheck the active check; empty when targets are only judged passively
+ * @param tls         how the certificates of its https targets are verified; each such target carries it too
  */
 public record Upstream(String name, List<Target> targets, Policy policy, HashOn hashOn,
-                       Optional<HealthCheck> healthCheck, PassiveHealth passive, RetryPolicy retries) {
+                       Optional<HealthCheck> healthCheck, PassiveHealth passive, RetryPolicy retries,
+                       UpstreamTls tls) {
     public static final int MAX_TARGETS = 256;
 
     public Upstream {
         ResourceName.require(name);
-        targets = List.copyOf(targets);
+        Objects.requireNonNull(tls, "tls");
+        UpstreamTls trust = tls;
+        targets = targets.stream().map(target -> target.withTls(trust)).toList();
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(hashOn, "hashOn");
         Objects.requireNonNull(healthCheck, "healthCheck");
@@ -32,6 +36,12 @@ public record Upstream(String name, List<Target> targets, Policy policy, HashOn 
         if (targets.isEmpty() || targets.stream().noneMatch(t -> t.weight() > 0)) {
             throw new IllegalArgumentException("upstream " + name + " needs a target with a positive weight");
         }
+    }
+
+    /** Targets verified against the JDK's trusted CAs. */
+    public Upstream(String name, List<Target> targets, Policy policy, HashOn hashOn,
+                    Optional<HealthCheck> healthCheck, PassiveHealth passive, RetryPolicy retries) {
+        this(name, targets, policy, hashOn, healthCheck, passive, retries, UpstreamTls.JDK_TRUST);
     }
 
     /** Round robin, passive health and retries at their defaults, no active check. */
@@ -62,7 +72,13 @@ public record Upstream(String name, List<Target> targets, Policy policy, HashOn 
 
     /** An upstream as an operator wrote it; only the targets are required. */
     public record UpstreamSpec(List<TargetSpec> targets, String policy, String hashOn, HealthCheckSpec healthCheck,
-                               PassiveSpec passive, RetriesSpec retries) {
+                               PassiveSpec passive, RetriesSpec retries, UpstreamTls.TlsSpec tls) {
+        /** Without a TLS setting: https targets are verified against the JDK's trusted CAs. */
+        public UpstreamSpec(List<TargetSpec> targets, String policy, String hashOn, HealthCheckSpec healthCheck,
+                            PassiveSpec passive, RetriesSpec retries) {
+            this(targets, policy, hashOn, healthCheck, passive, retries, null);
+        }
+
         public static UpstreamSpec of(List<TargetSpec> targets) {
             return new UpstreamSpec(targets, null, null, null, null, null);
         }
@@ -134,9 +150,20 @@ public record Upstream(String name, List<Target> targets, Policy policy, HashOn 
                 ? Optional.empty() : healthCheck(spec.healthCheck(), errors);
         PassiveHealth passive = spec.passive() == null ? PassiveHealth.DEFAULT : passive(spec.passive(), errors);
         RetryPolicy retries = spec.retries() == null ? RetryPolicy.DEFAULT : retries(spec.retries(), errors);
+        UpstreamTls tls = UpstreamTls.JDK_TRUST;
+        if (spec.tls() != null) {
+            UpstreamTls parsedTls = UpstreamTls.parse(spec.tls(), errors);
+            if (targets != null && parsed.size() == targets.size() && parsed.stream().noneMatch(Target::isHttps)) {
+                errors.add("tls", "applies only to https:// targets, and this upstream has none");
+            } else if (parsedTls != null) {
+                tls = parsedTls;
+            }
+        }
         Policy finalPolicy = policy;
         HashOn finalHashOn = hashOn;
-        return errors.orValid(() -> new Upstream(name, parsed, finalPolicy, finalHashOn, healthCheck, passive, retries));
+        UpstreamTls finalTls = tls;
+        return errors.orValid(() -> new Upstream(name, parsed, finalPolicy, finalHashOn, healthCheck, passive, retries,
+                finalTls));
     }
 
     private static Optional<HealthCheck> healthCheck(HealthCheckSpec spec, Errors errors) {

@@ -48,6 +48,16 @@ class ChangeSummaryTest {
     }
 
     @Test
+    void aReplacedRouteNamesItsHttpsAndWebSocketChanges() {
+        Route before = route("/api/", "users", Duration.ofSeconds(1));
+        Route after = new Route("api", List.of(), "/api/", "users", false, false, Duration.ofSeconds(1), true,
+                Optional.of(new Hsts(Duration.ofSeconds(600), true, false)), Duration.ofSeconds(30));
+
+        assertThat(ChangeSummary.route(Optional.of(before), after)).isEqualTo("redirectToHttps false -> true, "
+                + "hsts none -> max-age=600; includeSubDomains, webSocketIdleTimeoutMs 3600000 -> 30000");
+    }
+
+    @Test
     void aConfigurationReplacementListsTheNamesByWhatHappenedToThem() {
         ConfigurationDiff diff = new ConfigurationDiff(
                 new ConfigurationDiff.Names(List.of("new"), List.of()),

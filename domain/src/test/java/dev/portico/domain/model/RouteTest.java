@@ -121,4 +121,78 @@ class RouteTest {
         assertThatThrownBy(() -> new Route("r", none, "/", "bad name", false, false, Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void httpsAndWebSocketSettingsDefaultToNoRedirectNoHstsAndAnHour() {
+        Route route = valid(Route.parse("r", new RouteSpec(null, "/", "u", null, null, null)));
+
+        assertThat(route.redirectToHttps()).isFalse();
+        assertThat(route.hsts()).isEmpty();
+        assertThat(route.webSocketIdleTimeout()).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void keepsTheHttpsAndWebSocketSettingsGiven() {
+        Route route = valid(Route.parse("r", new RouteSpec(null, "/", "u", null, null, null, true,
+                new Route.HstsSpec(31_536_000L, true, true), 90_000L)));
+
+        assertThat(route.redirectToHttps()).isTrue();
+        assertThat(route.hsts()).contains(new Hsts(Duration.ofDays(365), true, true));
+        assertThat(route.hsts().orElseThrow().headerValue()).isEqualTo("max-age=31536000; includeSubDomains; preload");
+        assertThat(route.webSocketIdleTimeout()).isEqualTo(Duration.ofSeconds(90));
+    }
+
+    @Test
+    void hstsFlagsDefaultToFalseAndMaxAgeZeroIsAllowed() {
+        Route route = valid(Route.parse("r", new RouteSpec(null, "/", "u", null, null, null, null,
+                new Route.HstsSpec(0L, null, null), null)));
+
+        assertThat(route.hsts().orElseThrow().headerValue()).isEqualTo("max-age=0");
+    }
+
+    @Test
+    void hstsWithoutMaxAgeIsRefusedNamingTheField() {
+        assertThat(errors(Route.parse("r", new RouteSpec(null, "/", "u", null, null, null, null,
+                new Route.HstsSpec(null, true, null), null))))
+                .extracting(FieldError::field).containsExactly("hsts.maxAgeSeconds");
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {-1, Hsts.MAX_AGE_LIMIT_SECONDS + 1, Long.MIN_VALUE})
+    void refusesAnHstsMaxAgeOutOfRange(long maxAge) {
+        assertThat(errors(Route.parse("r", new RouteSpec(null, "/", "u", null, null, null, null,
+                new Route.HstsSpec(maxAge, null, null), null))))
+                .extracting(FieldError::field).containsExactly("hsts.maxAgeSeconds");
+    }
+
+    @Test
+    void preloadNeedsIncludeSubDomainsAndAYear() {
+        assertThat(errors(Route.parse("r", new RouteSpec(null, "/", "u", null, null, null, null,
+                new Route.HstsSpec(31_536_000L, false, true), null))))
+                .extracting(FieldError::field).containsExactly("hsts.preload");
+        assertThat(errors(Route.parse("r", new RouteSpec(null, "/", "u", null, null, null, null,
+                new Route.HstsSpec(86_400L, true, true), null))))
+                .extracting(FieldError::field).containsExactly("hsts.preload");
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1_000, 86_400_000})
+    void acceptsWebSocketIdleTimeoutsFromASecondToADay(long ms) {
+        assertThat(valid(Route.parse("r", new RouteSpec(null, "/", "u", null, null, null, null, null, ms)))
+                .webSocketIdleTimeout()).isEqualTo(Duration.ofMillis(ms));
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {999, 0, -1, 86_400_001})
+    void refusesWebSocketIdleTimeoutsOutOfRange(long ms) {
+        assertThat(errors(Route.parse("r", new RouteSpec(null, "/", "u", null, null, null, null, null, ms))))
+                .extracting(FieldError::field).containsExactly("webSocketIdleTimeoutMs");
+    }
+
+    @Test
+    void constructorRefusesAWebSocketIdleTimeoutOutOfRange() {
+        assertThatThrownBy(() -> new Route("r", List.of(), "/", "u", false, false, Duration.ofSeconds(1), false,
+                java.util.Optional.empty(), Duration.ofMillis(999)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }
