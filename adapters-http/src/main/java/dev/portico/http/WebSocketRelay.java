@@ -92,8 +92,11 @@ final class WebSocketRelay implements ServerConnection {
             relayFromClient();
         } finally {
             closeBoth();
-            fromUpstream.join();
-            proxy.closed(this);
+            try {
+                fromUpstream.join();
+            } finally {
+                proxy.closed(this);
+            }
         }
     }
 
