@@ -165,7 +165,7 @@ class HttpsPolicyTest {
 
     @Test
     void errorRepliesOverTlsCarryTheRoutesHsts() throws IOException {
-        // a route whose upstream is down: Portico answers 502 itself, and the policy still applies
+        // a route whose upstream is down: Portico answers 503 itself, and the policy still applies
         ResolveRoute down = RoutingTable.build(new Configuration(1, List.of(upstream("app", "http://127.0.0.1:1")),
                 List.of(route("secure", "/", false, Optional.of(YEAR)))))::resolve;
         TestPki pki = TestPki.create();
@@ -177,7 +177,7 @@ class HttpsPolicyTest {
             RawClient.RawResponse response = raw.send("GET / HTTP/1.1", "Host: example.com", "Connection: close")
                     .read("GET");
 
-            assertThat(response.status()).isEqualTo(502);
+            assertThat(response.status()).isEqualTo(503);
             assertThat(response.headers("Strict-Transport-Security")).containsExactly("max-age=31536000; includeSubDomains");
         }
     }
