@@ -19,6 +19,7 @@ import io.helidon.http.HttpPrologue;
 import io.helidon.http.ServerRequestHeaders;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -69,7 +70,11 @@ final class ProxyHandler implements Handler {
         if (response.headers().contains(HeaderValues.CONNECTION_CLOSE)
                 || headers.contains(HeaderValues.CONNECTION_CLOSE)) {
             // Helidon answers "Connection: close" to a client that asked for it (and Portico to a request whose
-            // body it did not read) but then waits for another request on the connection: end it here
+            // body it did not read) but then waits for another request on the connection: end it here, once the
+            // response is complete (a streamed body's last chunk is written only when the response is committed)
+            if (response instanceof RoutingResponse routed) {
+                routed.commit();
+            }
             throw new CloseConnectionException("response said Connection: close");
         }
     }
