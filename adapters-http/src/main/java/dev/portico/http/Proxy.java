@@ -136,6 +136,14 @@ public final class Proxy implements AutoCloseable {
         webSockets.routesChanged(configuration);
     }
 
+    /**
+     * Before the server stops: open WebSockets get a close frame 1001 ("server shutting down") on both sides, and
+     * up to {@code grace} to close; the rest are cut when the server stops.
+     */
+    public void closeWebSockets(Duration grace) {
+        webSockets.goAway(grace);
+    }
+
     /** How many WebSockets are open. */
     public int openWebSockets() {
         return webSockets.openCount();

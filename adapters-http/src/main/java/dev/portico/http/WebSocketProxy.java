@@ -1,5 +1,11 @@
 package dev.portico.http;
 
+import dev.portico.domain.balancing.Lease;
+import dev.portico.domain.balancing.RequestKey;
+import dev.portico.domain.balancing.Selection;
+import dev.portico.domain.health.RequestOutcome;
+import dev.portico.domain.model.Policy;
+
 import dev.portico.domain.model.Configuration;
 import dev.portico.domain.model.HostPattern;
 import dev.portico.domain.model.RawPath;
@@ -76,23 +82,33 @@ final class WebSocketProxy implements AutoCloseable {
                 || !(routes.resolve(host, rawPath) instanceof ResolvedRoute route)) {
             return null;
         }
-        Target target = route.balancer().next();
         String upstreamName = route.upstream().name();
-        if (!target.acceptsNew()) {
-            WebSocketHandshake.reply(client, 503, "Service Unavailable", "503 Service Unavailable: upstream '"
-                    + upstreamName + "' has no target that takes new connections\n");
+        InetAddress clientAddress = client.remotePeer().address() instanceof InetSocketAddress inet
+                ? inet.getAddress() : null;
+        // chosen and held like any request (a hash on a cookie keeps a socket with its session); the lease counts
+        // the socket in flight on its target, against maxConnections too, until the pair closes
+        Selection selection = route.balancer().select(route.upstream().policy() == Policy.HASH
+                ? requestKey(headers, clientAddress) : RequestKey.NONE);
+        if (!(selection instanceof Selection.Chosen chosen)) {
+            WebSocketHandshake.reply(client, 503, "Service Unavailable", "503 Service Unavailable: "
+                    + (selection == Selection.AllFull.INSTANCE
+                    ? "every target of upstream '" + upstreamName + "' is at its connection limit\n"
+                    : "upstream '" + upstreamName + "' has no target taking requests (all draining or weight 0)\n"));
             return Answered.INSTANCE;
         }
+        Target target = chosen.target();
+        Lease lease = chosen.lease();
         UpstreamConnection connection;
         try {
             connection = connections.connectFresh(target);
         } catch (RuntimeException e) {
-            return failed(client, route, target, UpstreamFailure.ofConnect(e), e, null);
+            UpstreamFailure failure = UpstreamFailure.ofConnect(e);
+            lease.release(failure.outcome());
+            return failed(client, route, target, failure, e, null);
         }
+        boolean relayed = false;
         try {
             String scheme = client.isSecure() ? "https" : "http";
-            InetAddress clientAddress = client.remotePeer().address() instanceof InetSocketAddress inet
-                    ? inet.getAddress() : null;
             HeaderRules.Forwarding forwarding = new HeaderRules.Forwarding(
                     route.route().preserveHost() && host != null ? host : target.authority(),
                     clientAddress == null ? "unknown" : IpLiteral.format(clientAddress),
@@ -107,8 +123,9 @@ final class WebSocketProxy implements AutoCloseable {
             connection.settle();
             if (WebSocketHandshake.upgraded(head)) {
                 WebSocketHandshake.switchProtocols(client, head);
+                relayed = true;
                 return new WebSocketRelay(this, client, connection, new WebSocketRelay.Opened(route.route().name(),
-                        host, rawPath, target, idleTimeout.apply(route)));
+                        host, rawPath, target, idleTimeout.apply(route), lease));
             }
             if (head.code() == 101) {
                 throw new IllegalStateException("101 to a protocol other than websocket");
@@ -122,8 +139,38 @@ final class WebSocketProxy implements AutoCloseable {
             return Answered.INSTANCE;
         } catch (RuntimeException e) {
             connection.close();
-            return failed(client, route, target, connection.failureOf(e), e, connection);
+            UpstreamFailure failure = connection.failureOf(e);
+            lease.release(failure.outcome());
+            return failed(client, route, target, failure, e, connection);
+        } finally {
+            if (!relayed) {
+                // a refusal relayed, or a failure already counted above (a lease counts only its first release)
+                lease.release(RequestOutcome.SUCCESS);
+            }
         }
+    }
+
+    /** What the hash policy may hash for an upgrade request: the client's address, a header, a cookie. */
+    private static RequestKey requestKey(WritableHeaders<?> headers, InetAddress clientAddress) {
+        return new RequestKey(clientAddress == null ? null : IpLiteral.format(clientAddress),
+                name -> headers.first(HeaderNames.create(name)).orElse(null),
+                name -> cookie(headers, name));
+    }
+
+    /** The value of cookie {@code name} in the request's Cookie headers (RFC 6265 §5.4: "a=1; b=2"), or null. */
+    static String cookie(WritableHeaders<?> headers, String name) {
+        if (!headers.contains(HeaderNames.COOKIE)) {
+            return null;
+        }
+        for (String line : headers.get(HeaderNames.COOKIE).allValues()) {
+            for (String pair : line.split(";")) {
+                int equals = pair.indexOf('=');
+                if (equals > 0 && pair.substring(0, equals).strip().equals(name)) {
+                    return pair.substring(equals + 1).strip();
+                }
+            }
+        }
+        return null;
     }
 
     private ServerConnection failed(ConnectionContext client, ResolvedRoute route, Target target,
@@ -232,6 +279,23 @@ final class WebSocketProxy implements AutoCloseable {
     public void close() {
         timer.shutdownNow();
         open.forEach(WebSocketRelay::closeBoth);
+    }
+
+    /**
+     * Tells every open pair the server is going away (1001 to both sides) and waits up to {@code grace} for them
+     * to close; those still open then are cut by {@link #close}.
+     */
+    void goAway(Duration grace) {
+        open.forEach(relay -> Thread.ofVirtual().start(() -> relay.goAway("server shutting down")));
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!open.isEmpty() && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** The answer was written; the client's connection ends. */

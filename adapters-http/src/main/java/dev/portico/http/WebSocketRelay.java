@@ -1,5 +1,8 @@
 package dev.portico.http;
 
+import dev.portico.domain.balancing.Lease;
+import dev.portico.domain.health.RequestOutcome;
+
 import dev.portico.domain.model.Target;
 
 import io.helidon.common.buffers.BufferData;
@@ -57,7 +60,7 @@ final class WebSocketRelay implements ServerConnection {
      * @param host        the client's Host header, or null
      * @param idleTimeout how long the pair may stay silent in both directions
      */
-    record Opened(String routeName, String host, String rawPath, Target target, Duration idleTimeout) {
+    record Opened(String routeName, String host, String rawPath, Target target, Duration idleTimeout, Lease lease) {
     }
 
     WebSocketRelay(WebSocketProxy proxy, ConnectionContext client, UpstreamConnection upstream, Opened opened) {
@@ -95,6 +98,8 @@ final class WebSocketRelay implements ServerConnection {
             try {
                 fromUpstream.join();
             } finally {
+                // the socket counted as one request in flight on its target, for its whole life
+                opened.lease().release(RequestOutcome.SUCCESS);
                 proxy.closed(this);
             }
         }

@@ -1,5 +1,7 @@
 package dev.portico.http;
 
+import dev.portico.domain.validation.Validated;
+
 import dev.portico.domain.model.Configuration;
 import dev.portico.domain.model.RoutingDecision;
 import dev.portico.domain.model.RoutingTable;
@@ -40,6 +42,7 @@ import javax.net.ssl.TrustManagerFactory;
 import static dev.portico.http.ProxyServer.route;
 import static dev.portico.http.ProxyServer.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** How proxied WebSockets end: with either peer, when idle, when their route or target goes; and wss. */
 class WebSocketLifecycleTest {
@@ -92,6 +95,31 @@ class WebSocketLifecycleTest {
             }
             assertThat(idle.take()).isEqualTo("close 1001 idle timeout");
             assertThat(upstream.takeEvent("close")).isEqualTo("close 1001 idle timeout");
+        }
+    }
+
+    @Test
+    void anOpenWebSocketCountsAgainstItsTargetsConnectionLimitUntilItCloses() throws Exception {
+        try (WebSocketUpstream upstream = WebSocketUpstream.start()) {
+            List<Upstream.TargetSpec> oneSlot = List.of(new Upstream.TargetSpec(upstream.url(), 1, 1, null));
+            Upstream limited = switch (Upstream.parse("app", oneSlot)) {
+                case Validated.Valid<Upstream> valid -> valid.value();
+                case Validated.Invalid<Upstream> invalid -> throw new AssertionError(invalid.errors().toString());
+            };
+            try (ProxyServer proxy = ProxyServer.start(ProxyServer.routes(limited, route("all", "/", "app")));
+                 HttpClient http = HttpClient.newHttpClient()) {
+                try (WebSocketClient first = WebSocketClient.connect(http, ws(proxy, "/echo"))) {
+                    assertThat(first.echo("one")).isEqualTo("text:one");
+
+                    // the JDK client reports a refused handshake by its status only
+                    assertThatThrownBy(() -> WebSocketClient.connect(http, ws(proxy, "/echo")).close())
+                            .hasStackTraceContaining("Unexpected HTTP response status code 503");
+                }
+                await(() -> proxy.proxy.openWebSockets() == 0);
+                try (WebSocketClient again = WebSocketClient.connect(http, ws(proxy, "/echo"))) {
+                    assertThat(again.echo("two")).isEqualTo("text:two");
+                }
+            }
         }
     }
 

@@ -1,25 +1,24 @@
 package dev.portico.app;
 
+import dev.portico.admin.AdminApi;
+import dev.portico.domain.health.TargetStates;
 import dev.portico.domain.port.CertificateOutcome;
+import dev.portico.domain.service.AdminTokens.InitialToken;
+import dev.portico.domain.service.AdminTokens;
+import dev.portico.domain.service.AuditTrail;
 import dev.portico.domain.service.Certificates;
+import dev.portico.domain.service.ConfigurationService;
+import dev.portico.domain.service.Routing;
+import dev.portico.http.Proxy;
+import dev.portico.http.ProxySettings;
+import dev.portico.http.health.ActiveHealthChecks;
 import dev.portico.http.tls.CertificateRegistry;
 import dev.portico.http.tls.CertificateWatcher;
 import dev.portico.http.tls.SniKeyManager;
 import dev.portico.http.tls.TlsListener;
-import java.time.Duration;
-
-import dev.portico.admin.AdminApi;
-import dev.portico.domain.health.TargetStates;
-import dev.portico.domain.service.AdminTokens;
-import dev.portico.domain.service.AuditTrail;
-import dev.portico.domain.service.AdminTokens.InitialToken;
-import dev.portico.domain.service.ConfigurationService;
-import dev.portico.domain.service.Routing;
-import dev.portico.http.Proxy;
-import dev.portico.http.health.ActiveHealthChecks;
-import dev.portico.http.ProxySettings;
 import dev.portico.persistence.Database;
 import dev.portico.persistence.DatabaseSettings;
+
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 
@@ -32,6 +31,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 
 /** The composition root: every part of Portico is created and connected here, with plain {@code new}. */
 public final class Portico implements AutoCloseable {
@@ -43,6 +43,7 @@ public final class Portico implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Portico.class.getName());
 
     private final Database database;
+    private static final Duration WEBSOCKET_CLOSE_GRACE = Duration.ofSeconds(2);
     private final ActiveHealthChecks healthChecks;
     private final Proxy proxy;
     private final WebServer server;
@@ -269,6 +270,8 @@ public final class Portico implements AutoCloseable {
         poller.interrupt();
         watcher.close();
         healthChecks.close();
+        // WebSocket peers hear "going away" rather than a cut connection
+        proxy.closeWebSockets(WEBSOCKET_CLOSE_GRACE);
         server.stop();
         proxy.close();
         database.close();

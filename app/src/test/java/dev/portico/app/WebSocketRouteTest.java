@@ -73,6 +73,35 @@ class WebSocketRouteTest {
         }
     }
 
+    @Test
+    void stoppingPorticoTellsOpenWebSocketsItIsGoingAway() throws Exception {
+        portico = Portico.start(Settings.fromEnvironment(Map.of(
+                "PORTICO_DATA_DIR", dataDir.toString(), "PORTICO_HTTP_HOST", "127.0.0.1",
+                "PORTICO_HTTP_PORT", "0", "PORTICO_HTTPS_PORT", "0", "PORTICO_ADMIN_PORT", "0",
+                "PORTICO_ADMIN_TOKEN", TOKEN)));
+        AdminClient admin = AdminClient.of(portico.adminPort(), TOKEN);
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        try (ServerSocket target = new ServerSocket(0); HttpClient http = HttpClient.newHttpClient()) {
+            Thread.ofVirtual().start(() -> acceptUpgrade(target));
+            admin.put("/v1/upstreams/chat", "{\"targets\":[{\"url\":\"http://127.0.0.1:" + target.getLocalPort()
+                    + "\"}]}");
+            admin.put("/v1/routes/chat", "{\"pathPrefix\":\"/chat/\",\"upstream\":\"chat\"}");
+            http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + portico.httpPort() + "/chat/room"),
+                    new WebSocket.Listener() {
+                        @Override
+                        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                            events.add("close " + statusCode + " " + reason);
+                            return null;
+                        }
+                    }).get(20, TimeUnit.SECONDS);
+
+            portico.close();
+            portico = null;
+
+            assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("close 1001 server shutting down");
+        }
+    }
+
     /** A WebSocket target on a bare socket: answers the upgrade, then reads until its connection ends. */
     private static void acceptUpgrade(ServerSocket server) {
         try (Socket socket = server.accept()) {
