@@ -57,7 +57,9 @@ final class UpstreamCall {
         for (int attempt = 1; ; attempt++) {
             UpstreamConnection connection;
             try {
-                connection = connections.acquire(outbound.target());
+                // the retry goes on a new connection: another idle one may be just as stale as the first
+                connection = attempt == 1 ? connections.acquire(outbound.target())
+                        : connections.connectFresh(outbound.target());
             } catch (RuntimeException e) {
                 return new Reply.Failed(UpstreamFailure.ofConnect(e), e);
             }

@@ -122,8 +122,8 @@ final class UpstreamConnections implements AutoCloseable {
     }
 
     /**
-     * A new connection to the target that is never pooled: for a WebSocket, whose connection belongs to it alone.
-     * Closing it is the caller's business.
+     * A new connection to the target, never one from the pool: for a retry after a pooled one turned out stale,
+     * and for a WebSocket, whose connection belongs to it alone (it closes it rather than release it).
      *
      * @throws UncheckedIOException when it cannot be made (refused, unreachable, timed out, TLS failed)
      */
