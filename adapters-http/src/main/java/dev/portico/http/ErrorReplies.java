@@ -52,18 +52,27 @@ final class ErrorReplies {
     }
 
     static void upstreamFailed(ServerRequest request, ServerResponse response, String upstream, UpstreamFailure failure) {
-        Status status = Status.create(failure.status());
-        String text = failure.status() + " " + failure.reason() + ": upstream '" + upstream + "' "
-                + failure.description() + "\n";
-        send(request, response, status, text.getBytes(StandardCharsets.UTF_8));
+        send(request, response, Status.create(failure.status()),
+                upstreamFailedText(upstream, failure).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The body of {@link #upstreamFailed}, also for the WebSocket handshake, which writes its answers itself. */
+    static String upstreamFailedText(String upstream, UpstreamFailure failure) {
+        return failure.status() + " " + failure.reason() + ": upstream '" + upstream + "' " + failure.description()
+                + "\n";
     }
 
     /** No target can take the request: all are at their connection limit, or none takes new requests. */
     static void noTarget(ServerRequest request, ServerResponse response, String upstream, boolean allFull) {
-        String text = "503 Service Unavailable: " + (allFull
+        send(request, response, Status.SERVICE_UNAVAILABLE_503,
+                noTargetText(upstream, allFull).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The body of {@link #noTarget}, also for the WebSocket handshake. */
+    static String noTargetText(String upstream, boolean allFull) {
+        return "503 Service Unavailable: " + (allFull
                 ? "every target of upstream '" + upstream + "' is at its connection limit\n"
                 : "upstream '" + upstream + "' has no target taking requests (all draining or weight 0)\n");
-        send(request, response, Status.SERVICE_UNAVAILABLE_503, text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Every target that takes requests was tried, and none could be reached. */

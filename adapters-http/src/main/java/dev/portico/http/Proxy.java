@@ -132,7 +132,7 @@ public final class Proxy implements AutoCloseable {
      * matches them) or whose target was removed or is draining are closed with 1001; all others stay open. Returns
      * at once; {@link #reconcile} calls it.
      */
-    public void routesChanged(Configuration configuration) {
+    void routesChanged(Configuration configuration) {
         webSockets.routesChanged(configuration);
     }
 

@@ -20,6 +20,7 @@ import dev.portico.domain.port.ResolveRoute;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpPrologue;
+import io.helidon.http.ServerRequestHeaders;
 import io.helidon.http.WritableHeaders;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.spi.ServerConnection;
@@ -90,10 +91,8 @@ final class WebSocketProxy implements AutoCloseable {
         Selection selection = route.balancer().select(route.upstream().policy() == Policy.HASH
                 ? requestKey(headers, clientAddress) : RequestKey.NONE);
         if (!(selection instanceof Selection.Chosen chosen)) {
-            WebSocketHandshake.reply(client, 503, "Service Unavailable", "503 Service Unavailable: "
-                    + (selection == Selection.AllFull.INSTANCE
-                    ? "every target of upstream '" + upstreamName + "' is at its connection limit\n"
-                    : "upstream '" + upstreamName + "' has no target taking requests (all draining or weight 0)\n"));
+            WebSocketHandshake.reply(client, 503, "Service Unavailable",
+                    ErrorReplies.noTargetText(upstreamName, selection == Selection.AllFull.INSTANCE));
             return Answered.INSTANCE;
         }
         Target target = chosen.target();
@@ -152,25 +151,10 @@ final class WebSocketProxy implements AutoCloseable {
 
     /** What the hash policy may hash for an upgrade request: the client's address, a header, a cookie. */
     private static RequestKey requestKey(WritableHeaders<?> headers, InetAddress clientAddress) {
+        ServerRequestHeaders request = ServerRequestHeaders.create(headers);
         return new RequestKey(clientAddress == null ? null : IpLiteral.format(clientAddress),
-                name -> headers.first(HeaderNames.create(name)).orElse(null),
-                name -> cookie(headers, name));
-    }
-
-    /** The value of cookie {@code name} in the request's Cookie headers (RFC 6265 §5.4: "a=1; b=2"), or null. */
-    static String cookie(WritableHeaders<?> headers, String name) {
-        if (!headers.contains(HeaderNames.COOKIE)) {
-            return null;
-        }
-        for (String line : headers.get(HeaderNames.COOKIE).allValues()) {
-            for (String pair : line.split(";")) {
-                int equals = pair.indexOf('=');
-                if (equals > 0 && pair.substring(0, equals).strip().equals(name)) {
-                    return pair.substring(equals + 1).strip();
-                }
-            }
-        }
-        return null;
+                name -> request.first(HeaderNames.create(name)).orElse(null),
+                name -> request.cookies().first(name).orElse(null));
     }
 
     private ServerConnection failed(ConnectionContext client, ResolvedRoute route, Target target,
@@ -179,9 +163,8 @@ final class WebSocketProxy implements AutoCloseable {
                 + " (WebSocket upgrade via route '" + route.route().name() + "' to " + target.url() + "): " + cause);
         if (failure.status() > 0) {
             try {
-                WebSocketHandshake.reply(client, failure.status(), failure.reason(), failure.status() + " "
-                        + failure.reason() + ": upstream '" + route.upstream().name() + "' " + failure.description()
-                        + "\n");
+                WebSocketHandshake.reply(client, failure.status(), failure.reason(),
+                        ErrorReplies.upstreamFailedText(route.upstream().name(), failure));
             } catch (RuntimeException e) {
                 LOG.log(Level.DEBUG, "Could not tell the WebSocket client", e);
             }

@@ -1,5 +1,9 @@
 package dev.portico.http;
 
+import java.util.HashSet;
+
+import java.util.Set;
+
 import dev.portico.domain.validation.Validated;
 
 import dev.portico.domain.model.Configuration;
@@ -121,6 +125,40 @@ class WebSocketLifecycleTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aWebSocketOfAnUpstreamHashingOnACookieGoesToTheTargetOfItsSession() throws Exception {
+        try (WebSocketUpstream a = WebSocketUpstream.start(); WebSocketUpstream b = WebSocketUpstream.start()) {
+            Upstream hashed = switch (Upstream.parse("app", new Upstream.UpstreamSpec(List.of(
+                    new Upstream.TargetSpec(a.url(), 1), new Upstream.TargetSpec(b.url(), 1)),
+                    "hash", "cookie:session", null, null, null))) {
+                case Validated.Valid<Upstream> valid -> valid.value();
+                case Validated.Invalid<Upstream> invalid -> throw new AssertionError(invalid.errors().toString());
+            };
+            try (ProxyServer proxy = ProxyServer.start(ProxyServer.routes(hashed, route("all", "/", "app")));
+                 HttpClient http = HttpClient.newHttpClient()) {
+                Set<Boolean> targetsUsed = new HashSet<>();
+                for (int session = 0; session < 16; session++) {
+                    String cookie = "theme=dark; session=s" + session;
+                    boolean first = opensOnA(http, proxy, cookie, a);
+                    assertThat(opensOnA(http, proxy, cookie, a)).as("session s%d", session).isEqualTo(first);
+                    targetsUsed.add(first);
+                }
+                assertThat(targetsUsed).as("sessions spread over both targets").containsExactlyInAnyOrder(true, false);
+            }
+        }
+    }
+
+    /** Opens a WebSocket with this Cookie header and says whether target {@code a} took it. */
+    private static boolean opensOnA(HttpClient http, ProxyServer proxy, String cookie, WebSocketUpstream a)
+            throws Exception {
+        int before = a.opened.get();
+        try (WebSocketClient client = WebSocketClient.connect(http, ws(proxy, "/echo"),
+                builder -> builder.header("Cookie", cookie))) {
+            assertThat(client.echo("hi")).isEqualTo("text:hi");
+        }
+        return a.opened.get() > before;
     }
 
     @Test

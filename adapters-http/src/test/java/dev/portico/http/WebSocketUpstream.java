@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,6 +36,8 @@ final class WebSocketUpstream implements AutoCloseable {
     private final WebServer server;
     private final BlockingQueue<Headers> handshakes = new LinkedBlockingQueue<>();
     private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    /** WebSockets opened here so far. */
+    final AtomicInteger opened = new AtomicInteger();
 
     private WebSocketUpstream() {
         this.server = WebServer.builder()
@@ -117,6 +120,7 @@ final class WebSocketUpstream implements AutoCloseable {
 
         @Override
         public void onOpen(WsSession session) {
+            opened.incrementAndGet();
             events.add("open");
         }
 
