@@ -43,6 +43,7 @@ final class UpstreamExchange {
      *                                watchdog closes it), or its answer is not HTTP/1.x; the connection must be closed
      */
     static UpstreamResponse exchange(UpstreamConnection connection, UpstreamCall.Outbound outbound) {
+        connection.beginExchange();
         writeRequest(connection, outbound);
         connection.awaitAnswerWithin(outbound.timeout());
         UpstreamResponse response = readHead(connection, outbound.method());
