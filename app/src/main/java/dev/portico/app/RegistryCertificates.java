@@ -7,9 +7,7 @@ import dev.portico.domain.port.ServeCertificates;
 import dev.portico.http.tls.CertificateChange;
 import dev.portico.http.tls.CertificateDetails;
 import dev.portico.http.tls.CertificateRegistry;
-import dev.portico.http.tls.CertificateSource;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,7 +22,7 @@ final class RegistryCertificates implements ServeCertificates {
 
     @Override
     public CertificateOutcome serve(String name, CertificateOrigin origin) {
-        return outcome(registry.put(name, source(origin)));
+        return outcome(registry.put(name, origin));
     }
 
     @Override
@@ -45,14 +43,6 @@ final class RegistryCertificates implements ServeCertificates {
     @Override
     public Optional<ServedCertificate> served(String name) {
         return registry.find(name).map(RegistryCertificates::served);
-    }
-
-    private static CertificateSource source(CertificateOrigin origin) {
-        return switch (origin) {
-            case CertificateOrigin.Files files -> new CertificateSource.Files(Path.of(files.certFile()),
-                    Path.of(files.keyFile()));
-            case CertificateOrigin.Inline inline -> new CertificateSource.Inline(inline.certPem(), inline.keyPem());
-        };
     }
 
     static CertificateOutcome outcome(CertificateChange change) {

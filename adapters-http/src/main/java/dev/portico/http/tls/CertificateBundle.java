@@ -1,5 +1,7 @@
 package dev.portico.http.tls;
 
+import dev.portico.domain.model.CertificateOrigin;
+
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -16,7 +18,7 @@ import java.util.Objects;
  * @param privateKey the leaf's private key
  * @param details    what a listing shows
  */
-public record CertificateBundle(String name, CertificateSource source, List<X509Certificate> chain,
+public record CertificateBundle(String name, CertificateOrigin source, List<X509Certificate> chain,
                                 PrivateKey privateKey, CertificateDetails details) {
     public CertificateBundle {
         Objects.requireNonNull(name, "name");
@@ -34,7 +36,7 @@ public record CertificateBundle(String name, CertificateSource source, List<X509
      * checks that the key matches the leaf and that the leaf is valid at {@code now}. Expected failures (missing
      * file, bad PEM, mismatching key, expired...) come back as {@link LoadOutcome.Refused}, never as exceptions.
      */
-    public static LoadOutcome load(String name, CertificateSource source, Instant now) {
+    public static LoadOutcome load(String name, CertificateOrigin source, Instant now) {
         return PemBundleReader.read(name, source, now);
     }
 

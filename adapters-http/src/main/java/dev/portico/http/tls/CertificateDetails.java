@@ -1,5 +1,7 @@
 package dev.portico.http.tls;
 
+import dev.portico.domain.model.CertificateOrigin;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,7 +23,7 @@ import java.util.Objects;
  * @param sha256Fingerprint       SHA-256 of the leaf's DER, upper-case hex pairs joined by colons, as openssl prints it
  * @param keyType                 the key algorithm the JDK names it by: {@code RSA} or {@code EC}
  * @param chainLength             certificates in the chain, leaf included
- * @param loadedFrom              where it was loaded from, in words ({@link CertificateSource#describe()}); never key
+ * @param loadedFrom              where it was loaded from, in words ({@link CertificateOrigin#describe()}); never key
  *                                material, so details can go into logs and listings as they are
  */
 public record CertificateDetails(String name, String subject, List<String> subjectAlternativeNames,

@@ -1,6 +1,5 @@
 package dev.portico.http.tls;
 
-import java.nio.file.Path;
 import java.time.Instant;
 
 /**
@@ -16,7 +15,7 @@ public sealed interface CertificateProblem {
     String message();
 
     /** A file that is not there (for a symbolic link: whose target is not there). */
-    record MissingFile(Path path, String detail) implements CertificateProblem {
+    record MissingFile(String path, String detail) implements CertificateProblem {
         @Override
         public String code() {
             return "missing-file";
@@ -29,7 +28,7 @@ public sealed interface CertificateProblem {
     }
 
     /** A file that exists but cannot be read (permissions, a directory, too large). */
-    record UnreadableFile(Path path, String detail) implements CertificateProblem {
+    record UnreadableFile(String path, String detail) implements CertificateProblem {
         @Override
         public String code() {
             return "unreadable-file";

@@ -1,5 +1,7 @@
 package dev.portico.http.tls;
 
+import dev.portico.domain.model.CertificateOrigin;
+
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * replaces the one in service. Reads ({@link #list}, {@link #find}) and handshakes never wait for a change.
  *
  * <p>This registry holds no persistence: the admin API stores what {@link #put} accepted (name and
- * {@link CertificateSource}) and calls {@link #put} again for each stored certificate at start.
+ * {@link CertificateOrigin}) and calls {@link #put} again for each stored certificate at start.
  */
 public final class CertificateRegistry {
     private static final System.Logger LOG = System.getLogger(CertificateRegistry.class.getName());
@@ -39,7 +41,7 @@ public final class CertificateRegistry {
     }
 
     /** Registers {@code name} from {@code source}, or replaces what is registered under it, if the certificate passes. */
-    public CertificateChange put(String name, CertificateSource source) {
+    public CertificateChange put(String name, CertificateOrigin source) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(source, "source");
         changes.lock();
@@ -120,16 +122,16 @@ public final class CertificateRegistry {
     List<Watched> watched() {
         List<Watched> watched = new ArrayList<>();
         state.entries().forEach((name, entry) -> {
-            if (entry.bundle().source() instanceof CertificateSource.Files files) {
+            if (entry.bundle().source() instanceof CertificateOrigin.Files files) {
                 watched.add(new Watched(name, files, entry.stamps().orElseThrow()));
             }
         });
         return watched;
     }
 
-    private CertificateChange install(String name, CertificateSource source) {
+    private CertificateChange install(String name, CertificateOrigin source) {
         // Stamped before reading, so a renewal that lands while the files are read is noticed again afterwards.
-        Optional<FileStamps> stamps = source instanceof CertificateSource.Files files
+        Optional<FileStamps> stamps = source instanceof CertificateOrigin.Files files
                 ? Optional.of(FileStamps.of(files))
                 : Optional.empty();
         Optional<CertificateDetails> current = find(name);
@@ -163,6 +165,6 @@ public final class CertificateRegistry {
     private record Entry(CertificateBundle bundle, Optional<FileStamps> stamps) {
     }
 
-    record Watched(String name, CertificateSource.Files files, FileStamps stamps) {
+    record Watched(String name, CertificateOrigin.Files files, FileStamps stamps) {
     }
 }

@@ -1,5 +1,7 @@
 package dev.portico.http.tls;
 
+import dev.portico.domain.model.CertificateOrigin;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,14 +17,14 @@ import java.util.Set;
  */
 record FileStamps(FileStamp certFile, FileStamp keyFile) {
 
-    static FileStamps of(CertificateSource.Files files) {
-        return new FileStamps(FileStamp.of(files.certFile()), FileStamp.of(files.keyFile()));
+    static FileStamps of(CertificateOrigin.Files files) {
+        return new FileStamps(FileStamp.of(Path.of(files.certFile())), FileStamp.of(Path.of(files.keyFile())));
     }
 
     /** The directories whose events can signal a change: where the paths are, and where their links lead. */
-    static Set<Path> directoriesOf(CertificateSource.Files files) {
+    static Set<Path> directoriesOf(CertificateOrigin.Files files) {
         Set<Path> directories = new LinkedHashSet<>();
-        for (Path path : new Path[] {files.certFile(), files.keyFile()}) {
+        for (Path path : new Path[] {Path.of(files.certFile()), Path.of(files.keyFile())}) {
             Path absolute = path.toAbsolutePath();
             if (absolute.getParent() != null) {
                 directories.add(absolute.getParent());

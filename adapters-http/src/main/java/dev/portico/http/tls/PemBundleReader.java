@@ -1,5 +1,7 @@
 package dev.portico.http.tls;
 
+import dev.portico.domain.model.CertificateOrigin;
+
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.RDN;
@@ -20,6 +22,7 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -46,7 +49,7 @@ import java.util.Set;
 import javax.security.auth.x500.X500Principal;
 
 /**
- * Turns a {@link CertificateSource} into a {@link CertificateBundle} or the first {@link CertificateProblem} found.
+ * Turns a {@link CertificateOrigin} into a {@link CertificateBundle} or the first {@link CertificateProblem} found.
  * BouncyCastle only parses PEM and ASN.1 here; certificates and keys are converted to the JDK's own types (no BC
  * provider is registered) because JSSE selects keys by the JDK algorithm names "RSA" and "EC".
  */
@@ -61,16 +64,16 @@ final class PemBundleReader {
     private PemBundleReader() {
     }
 
-    static LoadOutcome read(String name, CertificateSource source, Instant now) {
+    static LoadOutcome read(String name, CertificateOrigin source, Instant now) {
         try {
             String certPem;
             String keyPem;
             switch (source) {
-                case CertificateSource.Files files -> {
-                    certPem = readFile(files.certFile());
-                    keyPem = readFile(files.keyFile());
+                case CertificateOrigin.Files files -> {
+                    certPem = readFile(path(files.certFile()));
+                    keyPem = readFile(path(files.keyFile()));
                 }
-                case CertificateSource.Inline inline -> {
+                case CertificateOrigin.Inline inline -> {
                     certPem = inline.certPem();
                     keyPem = inline.keyPem();
                 }
@@ -95,25 +98,35 @@ final class PemBundleReader {
         }
     }
 
+    /** A stored path that the file system cannot name (with a NUL character, say) is a file that cannot be read. */
+    private static Path path(String file) throws Refusal {
+        try {
+            return Path.of(file);
+        } catch (InvalidPathException e) {
+            throw new Refusal(new CertificateProblem.UnreadableFile(file, "it is not a valid file path ("
+                    + e.getReason() + ")"));
+        }
+    }
+
     private static String readFile(Path path) throws Refusal {
         try {
             if (Files.isDirectory(path)) {
-                throw new Refusal(new CertificateProblem.UnreadableFile(path, "it is a directory, not a PEM file"));
+                throw new Refusal(new CertificateProblem.UnreadableFile(path.toString(), "it is a directory, not a PEM file"));
             }
             if (Files.size(path) > MAX_PEM_BYTES) {
-                throw new Refusal(new CertificateProblem.UnreadableFile(path, "it is larger than "
+                throw new Refusal(new CertificateProblem.UnreadableFile(path.toString(), "it is larger than "
                         + MAX_PEM_BYTES + " bytes, which no PEM certificate or key is"));
             }
             // PEM is ASCII; ISO-8859-1 maps every byte, so a binary file reaches the PEM check instead of a decoder error.
             return new String(Files.readAllBytes(path), StandardCharsets.ISO_8859_1);
         } catch (NoSuchFileException e) {
-            throw new Refusal(new CertificateProblem.MissingFile(path, missingDetail(path)));
+            throw new Refusal(new CertificateProblem.MissingFile(path.toString(), missingDetail(path)));
         } catch (AccessDeniedException e) {
-            throw new Refusal(new CertificateProblem.UnreadableFile(path, "permission denied for the user Portico runs as ("
+            throw new Refusal(new CertificateProblem.UnreadableFile(path.toString(), "permission denied for the user Portico runs as ("
                     + System.getProperty("user.name") + "); grant read access, or let the certbot hook upload the PEM"
                     + " instead (PORTICO_HOOK_MODE=upload)"));
         } catch (IOException e) {
-            throw new Refusal(new CertificateProblem.UnreadableFile(path, String.valueOf(e.getMessage())));
+            throw new Refusal(new CertificateProblem.UnreadableFile(path.toString(), String.valueOf(e.getMessage())));
         }
     }
 
@@ -252,7 +265,7 @@ final class PemBundleReader {
     }
 
     private static CertificateDetails details(String name, List<X509Certificate> chain, PrivateKey key,
-                                              CertificateSource source) throws Refusal {
+                                              CertificateOrigin source) throws Refusal {
         X509Certificate leaf = chain.getFirst();
         List<String> dnsNames = dnsNames(leaf);
         List<String> serverNames = dnsNames.isEmpty()

@@ -1,7 +1,8 @@
 package dev.portico.http.tls;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.portico.domain.model.CertificateOrigin;
 
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -101,8 +102,8 @@ class CertbotDeployHookTest {
         assertThat(json).containsOnlyKeys("certFile", "keyFile");
         assertThat(json.get("certFile")).isEqualTo(lineage.resolve("fullchain.pem").toString());
         assertThat(json.get("keyFile")).isEqualTo(lineage.resolve("privkey.pem").toString());
-        assertThat(CertificateBundle.load("example.com", new CertificateSource.Files(Path.of(json.get("certFile")),
-                Path.of(json.get("keyFile"))), Instant.now())).isInstanceOf(LoadOutcome.Loaded.class);
+        assertThat(CertificateBundle.load("example.com", new CertificateOrigin.Files(json.get("certFile"),
+                json.get("keyFile")), Instant.now())).isInstanceOf(LoadOutcome.Loaded.class);
     }
 
     /** The environment names the admin URL, the config file the token and the mode; the environment wins. */
@@ -126,7 +127,7 @@ class CertbotDeployHookTest {
         assertThat(json.get("certPem")).isEqualTo(Files.readString(lineage.resolve("fullchain.pem")));
         assertThat(json.get("keyPem")).isEqualTo(Files.readString(lineage.resolve("privkey.pem")));
         LoadOutcome uploaded = CertificateBundle.load("example.com",
-                new CertificateSource.Inline(json.get("certPem"), json.get("keyPem")), Instant.now());
+                new CertificateOrigin.Inline(json.get("certPem"), json.get("keyPem")), Instant.now());
         assertThat(uploaded).isInstanceOfSatisfying(LoadOutcome.Loaded.class, loaded ->
                 assertThat(loaded.bundle().leaf()).isEqualTo(leaf.certificate()));
     }
@@ -144,7 +145,7 @@ class CertbotDeployHookTest {
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         Map<String, String> json = FlatJson.parse(received.peek().body());
         assertThat(json.get("certPem")).isEqualTo(fullchain);
-        assertThat(CertificateBundle.load("example.com", new CertificateSource.Inline(json.get("certPem"),
+        assertThat(CertificateBundle.load("example.com", new CertificateOrigin.Inline(json.get("certPem"),
                 json.get("keyPem")), Instant.now())).isInstanceOf(LoadOutcome.Loaded.class);
     }
 

@@ -1,5 +1,7 @@
 package dev.portico.http.tls;
 
+import dev.portico.domain.model.CertificateOrigin;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,8 +32,9 @@ final class CertbotLayout {
         return root.resolve("archive").resolve(name);
     }
 
-    CertificateSource.Files source(String name) {
-        return new CertificateSource.Files(live(name).resolve("fullchain.pem"), live(name).resolve("privkey.pem"));
+    CertificateOrigin.Files source(String name) {
+        return new CertificateOrigin.Files(live(name).resolve("fullchain.pem").toString(),
+                live(name).resolve("privkey.pem").toString());
     }
 
     /** A first issue or a renewal of lineage {@code name}; returns the live directory (certbot's RENEWED_LINEAGE). */

@@ -1,9 +1,10 @@
 package dev.portico.http.tls;
 
+import dev.portico.domain.model.CertificateOrigin;
+
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +45,7 @@ class CertificateBundleTest {
     void loadsRsaAndEcKeysInEveryPemEncoding(TestPki.KeyKind kind, TestPki.KeyEncoding encoding) {
         TestPki.Leaf leaf = pki.leaf(kind, "example.com");
 
-        CertificateBundle bundle = loaded(new CertificateSource.Inline(leaf.fullchainPem(), leaf.keyPem(encoding)));
+        CertificateBundle bundle = loaded(new CertificateOrigin.Inline(leaf.fullchainPem(), leaf.keyPem(encoding)));
 
         assertThat(bundle.keyType()).isEqualTo(kind.name());
         assertThat(bundle.leaf()).isEqualTo(leaf.certificate());
@@ -79,7 +80,7 @@ class CertificateBundleTest {
         TestPki.Leaf leaf = pki.leaf(keys, now.minusSeconds(60), now.plus(Duration.ofDays(30)), "CN=openssl.example",
                 List.of("openssl.example"));
 
-        CertificateBundle bundle = loaded(new CertificateSource.Inline(leaf.fullchainPem(), keyPem));
+        CertificateBundle bundle = loaded(new CertificateOrigin.Inline(leaf.fullchainPem(), keyPem));
 
         assertThat(bundle.details().serverNames()).containsExactly("openssl.example");
     }
@@ -146,9 +147,9 @@ class CertificateBundleTest {
         Path cert = write("fullchain.pem", leaf.fullchainPem());
         Path key = directory.resolve("privkey.pem");
 
-        CertificateProblem problem = refused(new CertificateSource.Files(cert, key));
+        CertificateProblem problem = refused(new CertificateOrigin.Files(cert.toString(), key.toString()));
 
-        assertThat(problem).isEqualTo(new CertificateProblem.MissingFile(key, "no such file"));
+        assertThat(problem).isEqualTo(new CertificateProblem.MissingFile(key.toString(), "no such file"));
         assertThat(problem.message()).isEqualTo("cannot find " + key + ": no such file");
     }
 
@@ -158,7 +159,7 @@ class CertificateBundleTest {
         Path key = write("privkey.pem", leaf.keyPem());
         Path cert = Files.createSymbolicLink(directory.resolve("fullchain.pem"), Path.of("archive/fullchain9.pem"));
 
-        CertificateProblem problem = refused(new CertificateSource.Files(cert, key));
+        CertificateProblem problem = refused(new CertificateOrigin.Files(cert.toString(), key.toString()));
 
         assertThat(problem.code()).isEqualTo("missing-file");
         assertThat(problem.message()).isEqualTo("cannot find " + cert
@@ -171,16 +172,28 @@ class CertificateBundleTest {
         Path cert = write("fullchain.pem", leaf.fullchainPem());
         Path key = Files.createDirectory(directory.resolve("privkey.pem"));
 
-        CertificateProblem problem = refused(new CertificateSource.Files(cert, key));
+        CertificateProblem problem = refused(new CertificateOrigin.Files(cert.toString(), key.toString()));
 
-        assertThat(problem).isEqualTo(new CertificateProblem.UnreadableFile(key, "it is a directory, not a PEM file"));
+        assertThat(problem).isEqualTo(
+                new CertificateProblem.UnreadableFile(key.toString(), "it is a directory, not a PEM file"));
+    }
+
+    @Test
+    void refusesAPathTheFileSystemCannotName() throws Exception {
+        TestPki.Leaf leaf = pki.leaf(TestPki.KeyKind.EC, "example.com");
+        Path cert = write("fullchain.pem", leaf.fullchainPem());
+
+        CertificateProblem problem = refused(new CertificateOrigin.Files(cert.toString(), "/etc/key\u0000.pem"));
+
+        assertThat(problem).isInstanceOf(CertificateProblem.UnreadableFile.class);
+        assertThat(problem.message()).startsWith("cannot read /etc/key").contains("it is not a valid file path");
     }
 
     @Test
     void refusesTextThatIsNotPem() {
         TestPki.Leaf leaf = pki.leaf(TestPki.KeyKind.EC, "example.com");
 
-        CertificateProblem problem = refused(new CertificateSource.Inline("hello, I am not a certificate", leaf.keyPem()));
+        CertificateProblem problem = refused(new CertificateOrigin.Inline("hello, I am not a certificate", leaf.keyPem()));
 
         assertThat(problem.code()).isEqualTo("unparsable");
         assertThat(problem.message()).startsWith("the certificate PEM cannot be parsed: no PEM block");
@@ -191,7 +204,7 @@ class CertificateBundleTest {
         TestPki.Leaf leaf = pki.leaf(TestPki.KeyKind.EC, "example.com");
         String damaged = leaf.certificatePem().replaceFirst("(?m)^(-----BEGIN CERTIFICATE-----\\n)MII", "$1QQQ");
 
-        CertificateProblem problem = refused(new CertificateSource.Inline(damaged, leaf.keyPem()));
+        CertificateProblem problem = refused(new CertificateOrigin.Inline(damaged, leaf.keyPem()));
 
         assertThat(problem.code()).isEqualTo("unparsable");
         assertThat(problem.message()).startsWith("the certificate PEM cannot be parsed: ");
@@ -201,7 +214,7 @@ class CertificateBundleTest {
     void refusesCertificateTextWithoutACertificateSayingWhatItHolds() {
         TestPki.Leaf leaf = pki.leaf(TestPki.KeyKind.EC, "example.com");
 
-        CertificateProblem problem = refused(new CertificateSource.Inline(leaf.keyPem(), leaf.keyPem()));
+        CertificateProblem problem = refused(new CertificateOrigin.Inline(leaf.keyPem(), leaf.keyPem()));
 
         assertThat(problem.code()).isEqualTo("no-certificate");
         assertThat(problem.message()).contains("holds only [PrivateKeyInfo]").contains("not privkey.pem");
@@ -211,7 +224,7 @@ class CertificateBundleTest {
     void refusesKeyTextWithoutAKey() {
         TestPki.Leaf leaf = pki.leaf(TestPki.KeyKind.EC, "example.com");
 
-        CertificateProblem problem = refused(new CertificateSource.Inline(leaf.fullchainPem(), leaf.fullchainPem()));
+        CertificateProblem problem = refused(new CertificateOrigin.Inline(leaf.fullchainPem(), leaf.fullchainPem()));
 
         assertThat(problem.code()).isEqualTo("no-key");
         assertThat(problem.message()).contains("holds only [X509CertificateHolder]");
@@ -221,7 +234,7 @@ class CertificateBundleTest {
     void refusesEmptyKeyText() {
         TestPki.Leaf leaf = pki.leaf(TestPki.KeyKind.EC, "example.com");
 
-        CertificateProblem problem = refused(new CertificateSource.Inline(leaf.fullchainPem(), ""));
+        CertificateProblem problem = refused(new CertificateOrigin.Inline(leaf.fullchainPem(), ""));
 
         assertThat(problem).isEqualTo(new CertificateProblem.NoKey("the private key PEM is empty (certbot: privkey.pem)"));
     }
@@ -232,7 +245,7 @@ class CertificateBundleTest {
         TestPki.Leaf leaf = pki.leaf(certificateKind, "example.com");
         TestPki.Leaf other = pki.leaf(keyKind, "example.com");
 
-        CertificateProblem problem = refused(new CertificateSource.Inline(leaf.fullchainPem(), other.keyPem()));
+        CertificateProblem problem = refused(new CertificateOrigin.Inline(leaf.fullchainPem(), other.keyPem()));
 
         assertThat(problem).isEqualTo(new CertificateProblem.KeyMismatch("CN=example.com"));
         assertThat(problem.message()).startsWith("the private key does not match the certificate CN=example.com");
@@ -268,7 +281,7 @@ class CertificateBundleTest {
                 "-aes-256-cbc", "-pass", "pass:secret", "-out", "key.pem");
         TestPki.Leaf leaf = pki.leaf(TestPki.KeyKind.EC, "example.com");
 
-        CertificateProblem problem = refused(new CertificateSource.Inline(leaf.fullchainPem(),
+        CertificateProblem problem = refused(new CertificateOrigin.Inline(leaf.fullchainPem(),
                 Files.readString(directory.resolve("key.pem"))));
 
         assertThat(problem.message()).isEqualTo("the private key PEM cannot be parsed: it is encrypted with a"
@@ -295,13 +308,13 @@ class CertificateBundleTest {
         }
     }
 
-    private static CertificateBundle loaded(CertificateSource source) {
+    private static CertificateBundle loaded(CertificateOrigin source) {
         LoadOutcome outcome = CertificateBundle.load("example", source, Instant.now());
         assertThat(outcome).isInstanceOf(LoadOutcome.Loaded.class);
         return ((LoadOutcome.Loaded) outcome).bundle();
     }
 
-    private static CertificateProblem refused(CertificateSource source) {
+    private static CertificateProblem refused(CertificateOrigin source) {
         LoadOutcome outcome = CertificateBundle.load("example", source, Instant.now());
         assertThat(outcome).isInstanceOf(LoadOutcome.Refused.class);
         return ((LoadOutcome.Refused) outcome).problem();

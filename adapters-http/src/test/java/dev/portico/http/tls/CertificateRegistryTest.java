@@ -1,5 +1,7 @@
 package dev.portico.http.tls;
 
+import dev.portico.domain.model.CertificateOrigin;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,7 +65,7 @@ class CertificateRegistryTest {
 
     @Test
     void refusesANewNameWithoutRegisteringIt() {
-        CertificateChange change = registry.put("broken", new CertificateSource.Inline("", ""));
+        CertificateChange change = registry.put("broken", new CertificateOrigin.Inline("", ""));
 
         assertThat(change).isInstanceOfSatisfying(CertificateChange.Refused.class, refused ->
                 assertThat(refused.stillServed()).isEmpty());

@@ -1,5 +1,7 @@
 package dev.portico.http.tls;
 
+import dev.portico.domain.model.CertificateOrigin;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -141,8 +143,8 @@ class CertificateWatcherTest {
         release(1, initial);
         release(2, renewed);
         Path current = Files.createSymbolicLink(directory.resolve("current"), Path.of("releases", "1"));
-        CertificateSource.Files source = new CertificateSource.Files(current.resolve("fullchain.pem"),
-                current.resolve("privkey.pem"));
+        CertificateOrigin.Files source = new CertificateOrigin.Files(current.resolve("fullchain.pem").toString(),
+                current.resolve("privkey.pem").toString());
         assertThat(registry.put(NAME, source)).isInstanceOf(CertificateChange.Installed.class);
         watcher = CertificateWatcher.start(registry, Duration.ofMillis(300), reloads::add);
 

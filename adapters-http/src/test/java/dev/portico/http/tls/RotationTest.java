@@ -1,5 +1,7 @@
 package dev.portico.http.tls;
 
+import dev.portico.domain.model.CertificateOrigin;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -198,8 +200,8 @@ class RotationTest {
 
         List<CertificateChange> refusals = new ArrayList<>();
         refusals.add(registry.put(NAME, expired.inline()));
-        refusals.add(registry.put(NAME, new CertificateSource.Inline(renewed.fullchainPem(), other.keyPem())));
-        refusals.add(registry.put(NAME, new CertificateSource.Inline("garbage", renewed.keyPem())));
+        refusals.add(registry.put(NAME, new CertificateOrigin.Inline(renewed.fullchainPem(), other.keyPem())));
+        refusals.add(registry.put(NAME, new CertificateOrigin.Inline("garbage", renewed.keyPem())));
         letsencrypt.issue(NAME, renewed.certificatePem(), "", renewed.fullchainPem(), "-----BEGIN PRIVATE KEY-----\n");
         refusals.add(registry.reload(NAME));
         Files.delete(letsencrypt.archive(NAME).resolve("privkey2.pem"));

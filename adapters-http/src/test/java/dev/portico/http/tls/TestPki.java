@@ -1,5 +1,7 @@
 package dev.portico.http.tls;
 
+import dev.portico.domain.model.CertificateOrigin;
+
 import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
@@ -210,8 +212,8 @@ public final class TestPki {
             }
         }
 
-        CertificateSource.Inline inline() {
-            return new CertificateSource.Inline(fullchainPem(), keyPem());
+        CertificateOrigin.Inline inline() {
+            return new CertificateOrigin.Inline(fullchainPem(), keyPem());
         }
     }
 
