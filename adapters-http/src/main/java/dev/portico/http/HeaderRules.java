@@ -10,6 +10,7 @@ import io.helidon.http.WritableHeaders;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -161,6 +162,18 @@ final class HeaderRules {
     }
 
     /** All values of a header joined as one list value, or null when absent. */
+    /** The client's X-Forwarded-For entries in order, one address each, however many lines carried them. */
+    static List<String> forwardedFor(Headers client) {
+        if (!client.contains(HeaderNames.X_FORWARDED_FOR)) {
+            return List.of();
+        }
+        List<String> entries = new ArrayList<>();
+        for (String value : client.get(HeaderNames.X_FORWARDED_FOR).allValues()) {
+            entries.addAll(Arrays.asList(value.split(",", -1)));
+        }
+        return entries;
+    }
+
     private static String joined(Headers headers, HeaderName name) {
         if (!headers.contains(name)) {
             return null;

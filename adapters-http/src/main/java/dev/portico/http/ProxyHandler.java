@@ -90,7 +90,9 @@ final class ProxyHandler implements Handler {
         boolean fromTrustedProxy = clientAddress != null && trustedProxies.contains(clientAddress);
         LoadBalancer balancer = route.balancer();
         RequestKey key = route.upstream().policy() == Policy.HASH
-                ? requestKey(request, clientAddress == null ? null : clientIp) : RequestKey.NONE;
+                ? requestKey(request, clientAddress == null ? null
+                        : trustedProxies.clientOf(clientAddress, HeaderRules.forwardedFor(request.headers())))
+                : RequestKey.NONE;
         HttpPrologue prologue = request.prologue();
         String query = prologue.hasQuery() ? "?" + prologue.query().rawValue() : "";
         RequestBody body = RequestBody.of(request);
@@ -246,8 +248,8 @@ final class ProxyHandler implements Handler {
     }
 
     /**
-     * What the hash policy may hash: the client's address, and its headers and cookies looked up only when the
-     * upstream hashes on one.
+     * What the hash policy may hash: the client's address (behind a trusted proxy, the one it forwarded for), and its
+     * headers and cookies, looked up only when the upstream hashes on one.
      */
     private static RequestKey requestKey(ServerRequest request, String clientIp) {
         return new RequestKey(clientIp,

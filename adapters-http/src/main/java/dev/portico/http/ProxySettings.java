@@ -112,13 +112,57 @@ public record ProxySettings(TrustedProxies trustedProxies, Duration connectTimeo
             if (ranges.isEmpty()) {
                 return false;
             }
-            byte[] bytes = IpLiteral.canonical(address.getAddress());
+            return contains(IpLiteral.canonical(address.getAddress()));
+        }
+
+        private boolean contains(byte[] canonical) {
             for (IpRange range : ranges) {
-                if (range.contains(bytes)) {
+                if (range.contains(canonical)) {
                     return true;
                 }
             }
             return false;
+        }
+
+        /**
+         * The address of the client a request comes from, as the hash policy's {@code client_ip} sees it: the TCP peer,
+         * or, when the peer is a trusted proxy, the right-most X-Forwarded-For entry that is not a trusted proxy itself
+         * (nginx's realip module with {@code real_ip_recursive on}): behind a load balancer, clients then spread over
+         * the targets instead of all hashing as the load balancer. Entries may carry a port ({@code 203.0.113.7:4711},
+         * {@code [2001:db8::1]:4711}); one that is not an IP address ends the walk at the hop after it, as nothing
+         * before it can be believed.
+         *
+         * @param forwardedFor the X-Forwarded-For entries in the order they arrived, one address each
+         */
+        public String clientOf(InetAddress peer, List<String> forwardedFor) {
+            byte[] client = IpLiteral.canonical(peer.getAddress());
+            if (!contains(client)) {
+                return IpLiteral.format(client);
+            }
+            for (int i = forwardedFor.size() - 1; i >= 0; i--) {
+                byte[] hop = entryAddress(forwardedFor.get(i));
+                if (hop == null) {
+                    break;
+                }
+                client = IpLiteral.canonical(hop);
+                if (!contains(client)) {
+                    break;
+                }
+            }
+            return IpLiteral.format(client);
+        }
+
+        private static byte[] entryAddress(String entry) {
+            String text = entry.strip();
+            if (text.startsWith("[")) {
+                int end = text.indexOf(']');
+                return end < 0 ? null : IpLiteral.parse(text.substring(1, end));
+            }
+            int colon = text.indexOf(':');
+            if (colon > 0 && colon == text.lastIndexOf(':') && text.indexOf('.') > 0) {
+                text = text.substring(0, colon);
+            }
+            return IpLiteral.parse(text);
         }
 
         public boolean isEmpty() {

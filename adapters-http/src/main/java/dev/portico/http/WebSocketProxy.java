@@ -150,9 +150,10 @@ final class WebSocketProxy implements AutoCloseable {
     }
 
     /** What the hash policy may hash for an upgrade request: the client's address, a header, a cookie. */
-    private static RequestKey requestKey(WritableHeaders<?> headers, InetAddress clientAddress) {
+    private RequestKey requestKey(WritableHeaders<?> headers, InetAddress clientAddress) {
         ServerRequestHeaders request = ServerRequestHeaders.create(headers);
-        return new RequestKey(clientAddress == null ? null : IpLiteral.format(clientAddress),
+        return new RequestKey(clientAddress == null ? null
+                        : trustedProxies.clientOf(clientAddress, HeaderRules.forwardedFor(headers)),
                 name -> request.first(HeaderNames.create(name)).orElse(null),
                 name -> request.cookies().first(name).orElse(null));
     }

@@ -222,6 +222,42 @@ class LoadBalancingTest {
         assertThat(targets.values()).contains("t0", "t1", "t2");
     }
 
+    @Test
+    void hashingOnTheClientAddressBehindATrustedProxyHashesTheAddressItForwardedFor() throws Exception {
+        NamedUpstream[] up = upstreams("t0", "t1", "t2");
+        LiveRouting routing = open(new LiveRouting());
+        routing.apply(LiveRouting.upstream("app", spec("hash", "client_ip", null,
+                target(up[0], 1), target(up[1], 1), target(up[2], 1))));
+        ProxyServer proxy = open(ProxyServer.start(routing, ProxySettings.fromTrustedProxies("127.0.0.1, 10.0.0.0/8")));
+        routing.notify(proxy.proxy);
+
+        Map<String, String> targets = new HashMap<>();
+        for (int key = 0; key < 60; key++) {
+            String client = "203.0.113." + key;
+            String first = get(proxy, "/", "X-Forwarded-For", client).body();
+            // the same client through a second, trusted hop, and with a port: the same target
+            assertThat(get(proxy, "/", "X-Forwarded-For", client + ", 10.1.2.3").body()).isEqualTo(first);
+            assertThat(get(proxy, "/", "X-Forwarded-For", "198.51.100.1, " + client + ":4711").body())
+                    .as("what the client claimed before the first untrusted hop does not count").isEqualTo(first);
+            targets.put(client, first);
+        }
+        assertThat(targets.values()).as("clients behind the proxy spread over the targets").contains("t0", "t1", "t2");
+    }
+
+    @Test
+    void hashingOnTheClientAddressIgnoresXForwardedForFromAnUntrustedClient() throws Exception {
+        NamedUpstream[] up = upstreams("t0", "t1", "t2");
+        LiveRouting routing = open(new LiveRouting());
+        routing.apply(LiveRouting.upstream("app", spec("hash", "client_ip", null,
+                target(up[0], 1), target(up[1], 1), target(up[2], 1))));
+        ProxyServer proxy = proxyOn(routing);
+
+        String first = get(proxy, "/").body();
+        for (int key = 0; key < 30; key++) {
+            assertThat(get(proxy, "/", "X-Forwarded-For", "203.0.113." + key).body()).isEqualTo(first);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"drain", "weight 0", "removal"})
     void aTargetTakenOutOfRotationDuringLongRequestsCompletesEveryOneAndThenClosesItsConnections(String how)

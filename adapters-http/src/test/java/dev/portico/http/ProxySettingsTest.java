@@ -7,6 +7,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -69,6 +70,28 @@ class ProxySettingsTest {
         assertThatThrownBy(() -> ProxySettings.fromTrustedProxies("10.0.0.0/8, " + entry))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'" + entry + "'");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            // peer         | X-Forwarded-For entries             | client for the hash policy
+            "203.0.113.9    | 198.51.100.1                        | 203.0.113.9",
+            "10.0.0.1       |                                     | 10.0.0.1",
+            "10.0.0.1       | 198.51.100.1                        | 198.51.100.1",
+            "10.0.0.1       | 192.0.2.1; 198.51.100.1; 10.0.0.2    | 198.51.100.1",
+            "10.0.0.1       | 10.0.0.3; 10.0.0.2                  | 10.0.0.3",
+            "10.0.0.1       | 198.51.100.1:4711                   | 198.51.100.1",
+            "10.0.0.1       | [2001:DB8::1]:4711                  | 2001:db8::1",
+            "10.0.0.1       | ' 2001:db8::2 '                     | 2001:db8::2",
+            "10.0.0.1       | 198.51.100.1; unknown; 10.0.0.2     | 10.0.0.2",
+            "10.0.0.1       | ::ffff:198.51.100.7                 | 198.51.100.7",
+            "::ffff:10.0.0.1 | 198.51.100.1                       | 198.51.100.1"})
+    void behindATrustedProxyTheClientIsTheRightMostForwardedForAddressThatIsNotATrustedProxy(
+            String peer, String forwardedFor, String client) throws Exception {
+        ProxySettings.TrustedProxies proxies = ProxySettings.TrustedProxies.parse("10.0.0.0/8");
+        List<String> entries = forwardedFor == null ? List.of() : List.of(forwardedFor.split(";"));
+
+        assertThat(proxies.clientOf(InetAddress.getByAddress(IpLiteral.parse(peer)), entries)).isEqualTo(client);
     }
 
     @Test
