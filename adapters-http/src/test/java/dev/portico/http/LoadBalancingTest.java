@@ -68,6 +68,15 @@ class LoadBalancingTest {
         return proxy;
     }
 
+    /** Upstream "app" with three targets answering t0, t1 and t2, hashed on {@code hashOn}. */
+    private LiveRouting hashedOverThreeTargets(String hashOn) throws Exception {
+        NamedUpstream[] up = upstreams("t0", "t1", "t2");
+        LiveRouting routing = open(new LiveRouting());
+        routing.apply(LiveRouting.upstream("app", spec("hash", hashOn, null,
+                target(up[0], 1), target(up[1], 1), target(up[2], 1))));
+        return routing;
+    }
+
     private HttpResponse<String> get(ProxyServer proxy, String path, String... headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(proxy.uri(path)).timeout(Duration.ofSeconds(30));
         if (headers.length > 0) {
@@ -206,10 +215,7 @@ class LoadBalancingTest {
 
     @Test
     void hashingOnACookieFollowsTheCookiesValue() throws Exception {
-        NamedUpstream[] up = upstreams("t0", "t1", "t2");
-        LiveRouting routing = open(new LiveRouting());
-        routing.apply(LiveRouting.upstream("app", spec("hash", "cookie:session", null,
-                target(up[0], 1), target(up[1], 1), target(up[2], 1))));
+        LiveRouting routing = hashedOverThreeTargets("cookie:session");
         ProxyServer proxy = proxyOn(routing);
 
         Map<String, String> targets = new HashMap<>();
@@ -224,10 +230,7 @@ class LoadBalancingTest {
 
     @Test
     void hashingOnTheClientAddressBehindATrustedProxyHashesTheAddressItForwardedFor() throws Exception {
-        NamedUpstream[] up = upstreams("t0", "t1", "t2");
-        LiveRouting routing = open(new LiveRouting());
-        routing.apply(LiveRouting.upstream("app", spec("hash", "client_ip", null,
-                target(up[0], 1), target(up[1], 1), target(up[2], 1))));
+        LiveRouting routing = hashedOverThreeTargets("client_ip");
         ProxyServer proxy = open(ProxyServer.start(routing, ProxySettings.fromTrustedProxies("127.0.0.1, 10.0.0.0/8")));
         routing.notify(proxy.proxy);
 
@@ -246,10 +249,7 @@ class LoadBalancingTest {
 
     @Test
     void hashingOnTheClientAddressIgnoresXForwardedForFromAnUntrustedClient() throws Exception {
-        NamedUpstream[] up = upstreams("t0", "t1", "t2");
-        LiveRouting routing = open(new LiveRouting());
-        routing.apply(LiveRouting.upstream("app", spec("hash", "client_ip", null,
-                target(up[0], 1), target(up[1], 1), target(up[2], 1))));
+        LiveRouting routing = hashedOverThreeTargets("client_ip");
         ProxyServer proxy = proxyOn(routing);
 
         String first = get(proxy, "/").body();
