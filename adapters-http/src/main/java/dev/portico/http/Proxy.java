@@ -99,7 +99,7 @@ public final class Proxy implements AutoCloseable {
                 .protocolsDiscoverServices(false)
                 .addProtocol(Http1Config.builder().validateResponseHeaders(false).build())
                 .addProtocol(Http2Config.create())
-                .addProtocol(new WebSocketUpgradeProvider.Config(webSockets))
+                .addProtocols(WebSocketUpgradeProvider.configs(webSockets))
                 .useNio(false)
                 .writeBufferSize(0);
     }

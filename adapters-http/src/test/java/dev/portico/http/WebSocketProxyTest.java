@@ -100,6 +100,20 @@ class WebSocketProxyTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"websocket", "WebSocket", "Websocket", "WEBSOCKET"})
+    void takesTheUpgradeTokenInTheSpellingsClientsSend(String upgrade) throws Exception {
+        try (RawClient client = RawClient.connect(proxy.port())) {
+            RawClient.RawResponse response = client.send("GET /ws/echo HTTP/1.1", "Host: example.test",
+                    "Upgrade: " + upgrade, "Connection: Upgrade", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+                    "Sec-WebSocket-Version: 13", "Origin: " + WebSocketUpstream.ORIGIN).readHead();
+
+            assertThat(response.status()).isEqualTo(101);
+            assertThat(response.header("Sec-WebSocket-Accept")).isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+            assertThat(upstream.takeHandshake()).isNotNull();
+        }
+    }
+
     @Test
     void relaysTextBinaryAndFragmentedMessagesFrameByFrame() throws Exception {
         try (WebSocketClient client = WebSocketClient.connect(http, ws("/ws/echo"))) {
