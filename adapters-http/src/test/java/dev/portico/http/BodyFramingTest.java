@@ -1,6 +1,8 @@
 package dev.portico.http;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 
@@ -236,6 +238,43 @@ class BodyFramingTest {
 
             assertThat(response.status()).isEqualTo(502);
             assertThat(proxy.observer.next()).isEqualTo("upstream failed INVALID_RESPONSE");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"X-Split: one\rtwo", "X-Split: one\ntwo", "X-Nul: a\u0000b", "X-Del: a\u007fb",
+            "X-Space : before the colon", " folded: onto the line before", "no colon at all",
+            "Bad(Name): value", ": no name"})
+    void answers502ToAResponseHeaderLineAClientCouldReadAnotherWay(String line) throws Exception {
+        try (RawUpstream upstream = RawUpstream.start((request, conversation) -> conversation.write(
+                "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n" + line + "\r\n\r\nok"));
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             RawClient client = RawClient.connect(proxy.port())) {
+
+            RawClient.RawResponse response = client.send("GET / HTTP/1.1", "Host: example.test").read("GET");
+
+            assertThat(response.status()).isEqualTo(502);
+            assertThat(proxy.observer.next()).isEqualTo("upstream failed INVALID_RESPONSE");
+        }
+    }
+
+    @Test
+    void passesResponseHeaderValuesThroughByteForByte() throws Exception {
+        try (RawUpstream upstream = RawUpstream.start((request, conversation) -> conversation.write(
+                "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Latin: caf\u00e9 \u00ff\r\nX-Spaces: \t a  b\t \r\n"
+                        + "X-Empty:\r\nx-lower-case: kept\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\nok"));
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             RawClient client = RawClient.connect(proxy.port())) {
+
+            RawClient.RawResponse response = client.send("GET / HTTP/1.1", "Host: example.test").read("GET");
+
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.header("X-Latin")).isEqualTo("caf\u00e9 \u00ff");
+            assertThat(response.header("X-Spaces")).isEqualTo("a  b");
+            assertThat(response.header("X-Empty")).isEmpty();
+            assertThat(response.header("x-lower-case")).isEqualTo("kept");
+            assertThat(response.headers("Set-Cookie")).containsExactly("a=1", "b=2");
+            assertThat(response.bodyText()).isEqualTo("ok");
         }
     }
 
