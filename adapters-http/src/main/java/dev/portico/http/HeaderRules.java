@@ -67,8 +67,9 @@ final class HeaderRules {
     }
 
     /**
-     * Writes the upstream request's header lines: the client's end-to-end headers as the client sent them (the
-     * listener validated them), then Host, X-Forwarded-* and Via. The body's framing headers are the caller's.
+     * Writes the upstream request's header lines: the client's end-to-end headers as the client sent them, byte for
+     * byte (the listener validated them; see {@link RequestHeaderBytes}), then Host, X-Forwarded-* and Via. The
+     * body's framing headers are the caller's.
      */
     static void writeToUpstream(Headers client, BufferData out, Forwarding forwarding) {
         List<String> connectionNamed = connectionTokens(client);
@@ -76,7 +77,7 @@ final class HeaderRules {
             String name = header.headerName().lowerCase();
             if (!HOP_BY_HOP.contains(name) && !SET_BY_PORTICO_UPSTREAM.contains(name)
                     && !connectionNamed.contains(name)) {
-                header.writeHttp1Header(out);
+                RequestHeaderBytes.write(header, out);
             }
         }
         line(out, HOST, forwarding.upstreamHost());

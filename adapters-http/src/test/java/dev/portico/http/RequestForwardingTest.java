@@ -263,4 +263,22 @@ class RequestForwardingTest {
             assertThat(new String(received.body(), StandardCharsets.UTF_8)).isEmpty();
         }
     }
+
+    @Test
+    void passesBytesAboveAsciiInHeaderValuesToTheUpstreamUnchanged() throws Exception {
+        try (RawUpstream upstream = RawUpstream.start(OK);
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             RawClient client = RawClient.connect(proxy.port())) {
+
+            // RawClient writes each char as one byte (ISO-8859-1): "caf\u00c3\u00a9" is "café" in UTF-8
+            client.send("GET / HTTP/1.1", "Host: example.test", "X-Name: caf\u00c3\u00a9",
+                    "Cookie: n=\u00e9t\u00e9", "X-Padded: \t a b \t", "X-Twice: one", "X-Twice: two").read("GET");
+
+            RawUpstream.RecordedRequest received = upstream.takeRequest();
+            assertThat(received.header("X-Name")).isEqualTo("caf\u00c3\u00a9");
+            assertThat(received.header("Cookie")).isEqualTo("n=\u00e9t\u00e9");
+            assertThat(received.header("X-Padded")).isEqualTo("a b");
+            assertThat(String.join(", ", received.headers("X-Twice"))).isEqualTo("one, two");
+        }
+    }
 }
