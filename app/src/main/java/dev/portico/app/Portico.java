@@ -25,6 +25,8 @@ import io.helidon.webserver.WebServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +34,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The composition root: every part of Portico is created and connected here, with plain {@code new}. */
 public final class Portico implements AutoCloseable {
@@ -116,6 +120,12 @@ public final class Portico implements AutoCloseable {
                     .routing(HTTPS_SOCKET, created::register);
             proxy.configure(builder);
             WebServer server = builder.build().start();
+            if (!server.isRunning()) {
+                // Helidon logs a listener that cannot bind, closes the others and returns: a process that stayed up
+                // would serve nothing
+                server.stop();
+                throw new IllegalStateException("cannot listen on " + unavailableAddresses(settings));
+            }
 
             Thread poller = Thread.ofVirtual().name("portico-config-poller")
                     .start(() -> pollForChanges(routing, tokens, certificates, registry, settings));
@@ -141,6 +151,30 @@ public final class Portico implements AutoCloseable {
             }
             database.close();
             throw e;
+        }
+    }
+
+    /**
+     * Which configured listener addresses cannot be bound, found by trying each: Helidon only logs which one failed.
+     */
+    static String unavailableAddresses(Settings settings) {
+        List<String> problems = new ArrayList<>();
+        tryBinding(problems, "proxy", "PORTICO_HTTP_PORT", settings.httpHost(), settings.httpPort());
+        tryBinding(problems, "admin API", "PORTICO_ADMIN_PORT", settings.adminHost(), settings.adminPort());
+        tryBinding(problems, "HTTPS", "PORTICO_HTTPS_PORT", settings.httpsHost(), settings.httpsPort());
+        return problems.isEmpty() ? "one of its addresses (the log above names it)" : String.join("; ", problems);
+    }
+
+    private static void tryBinding(List<String> problems, String listener, String variable, String host, int port) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            problems.add(host + ":" + port + " for the " + listener + " (" + e.getMessage() + "; another port: "
+                    + variable + ")");
         }
     }
 

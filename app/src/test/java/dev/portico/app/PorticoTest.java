@@ -5,6 +5,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -140,6 +142,22 @@ class PorticoTest {
         start(Map.of("PORTICO_ADMIN_TOKEN", TOKEN));
         assertThat(proxied("anything.test", "/x").body()).startsWith("app GET /x");
         assertThat(AdminClient.of(portico.adminPort(), TOKEN).get("/v1/routes/all").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void refusesToStartWhenAnAddressIsTakenAndNamesItAndItsVariable() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            String address = "127.0.0.1:" + taken.getLocalPort();
+
+            assertThatThrownBy(() -> start(Map.of("PORTICO_HTTPS_HOST", "127.0.0.1",
+                    "PORTICO_HTTPS_PORT", String.valueOf(taken.getLocalPort()))))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("cannot listen on " + address + " for the HTTPS (")
+                    .hasMessageContaining("another port: PORTICO_HTTPS_PORT");
+        }
+        // nothing was left listening or holding the database: a second start on free ports works
+        start(Map.of());
+        assertThat(portico.httpPort()).isPositive();
     }
 
     @Test
