@@ -162,6 +162,11 @@ class CertbotPebbleTest {
             // --force-renewal: the certificate is far from expiry; the renewal runs the hook certbot stored.
             try {
                 certbot("renew", "--force-renewal", "--no-random-sleep-on-renew");
+                if (challengesAnswered.get() == validatedAtIssue) {
+                    // pebble reused the valid authorization despite PEBBLE_AUTHZREUSE=0 (seen once in about twenty
+                    // runs): a second renewal is validated
+                    certbot("renew", "--force-renewal", "--no-random-sleep-on-renew");
+                }
             } finally {
                 renewing.set(false);
                 clients.join();
