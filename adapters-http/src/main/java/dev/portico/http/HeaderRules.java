@@ -1,20 +1,16 @@
 package dev.portico.http;
 
-import io.helidon.common.buffers.BufferData;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Headers;
-import io.helidon.http.WritableHeaders;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.function.UnaryOperator;
 
 /**
  * Which headers cross the proxy, in each direction, and the ones Portico writes itself. Hop-by-hop headers
@@ -26,7 +22,6 @@ final class HeaderRules {
     static final Header SERVER = HeaderValues.createCached(HeaderNames.SERVER, "portico");
     static final String VIA = "1.1 portico";
 
-    private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] HOST = ascii("Host: ");
     private static final byte[] X_FORWARDED_FOR = ascii("X-Forwarded-For: ");
     private static final byte[] X_FORWARDED_PROTO = ascii("X-Forwarded-Proto: ");
@@ -34,21 +29,25 @@ final class HeaderRules {
     private static final byte[] VIA_NAME = ascii("Via: ");
     private static final byte[] VIA_LINE = ascii("Via: " + VIA + "\r\n");
 
-    /** Lower-case names; Transfer-Encoding is among them, and each side re-frames the body itself. */
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authorization",
-            "proxy-authenticate", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
+    /**
+     * The client's headers that do not cross to the upstream as they came, by Helidon's index of the known names:
+     * hop-by-hop ones (RFC 9110, 7.6.1; Transfer-Encoding among them, as each side re-frames the body itself) and the
+     * ones Portico writes itself: Host, the body's Content-Length (the exchange frames the body it sends, with the
+     * client's length when it sent one), Expect (Portico answers 100-continue itself, when the handler starts reading
+     * the body), X-Forwarded-*, Via, and Helidon's own X-Helidon-Cn (set from a client certificate, internal to this
+     * listener). Keep-Alive and Proxy-Connection, hop-by-hop too, have no index: see {@link #notForwarded}.
+     */
+    private static final boolean[] NOT_FORWARDED = new boolean[256];
 
-    private static final Set<String> SET_BY_PORTICO_UPSTREAM = Set.of(
-            "host",
-            // the exchange frames the body it sends (UpstreamExchange), with the client's length when it sent one
-            "content-length",
-            // Portico answers Expect: 100-continue itself, when the handler starts reading the body
-            "expect",
-            "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "via",
-            // set by Helidon from a client certificate; internal to this listener
-            "x-helidon-cn");
-
-    private static final Set<String> SET_BY_PORTICO_CLIENT = Set.of("server", "via", "location");
+    static {
+        for (HeaderName name : List.of(HeaderNames.CONNECTION, HeaderNames.PROXY_AUTHENTICATE,
+                HeaderNames.PROXY_AUTHORIZATION, HeaderNames.TE, HeaderNames.TRAILER, HeaderNames.TRANSFER_ENCODING,
+                HeaderNames.UPGRADE, HeaderNames.HOST, HeaderNames.CONTENT_LENGTH, HeaderNames.EXPECT,
+                HeaderNames.X_FORWARDED_FOR, HeaderNames.X_FORWARDED_PROTO, HeaderNames.X_FORWARDED_HOST,
+                HeaderNames.VIA, HeaderNames.X_HELIDON_CN)) {
+            NOT_FORWARDED[name.index()] = true;
+        }
+    }
 
     private HeaderRules() {
     }
@@ -71,12 +70,10 @@ final class HeaderRules {
      * byte (the listener validated them; see {@link RequestHeaderBytes}), then Host, X-Forwarded-* and Via. The
      * body's framing headers are the caller's.
      */
-    static void writeToUpstream(Headers client, BufferData out, Forwarding forwarding) {
+    static void writeToUpstream(Headers client, HeadWriter out, Forwarding forwarding) {
         List<String> connectionNamed = connectionTokens(client);
         for (Header header : client) {
-            String name = header.headerName().lowerCase();
-            if (!HOP_BY_HOP.contains(name) && !SET_BY_PORTICO_UPSTREAM.contains(name)
-                    && !connectionNamed.contains(name)) {
+            if (!notForwarded(header.headerName(), connectionNamed)) {
                 RequestHeaderBytes.write(header, out);
             }
         }
@@ -106,40 +103,22 @@ final class HeaderRules {
         }
     }
 
-    private static void line(BufferData out, byte[] nameAndColon, String value) {
-        out.write(nameAndColon);
-        out.writeAscii(value);
-        out.write(CRLF);
+    private static boolean notForwarded(HeaderName name, List<String> connectionNamed) {
+        int index = name.index();
+        if (index >= 0) {
+            return NOT_FORWARDED[index] || (!connectionNamed.isEmpty() && connectionNamed.contains(name.lowerCase()));
+        }
+        String lowerCase = name.lowerCase();
+        return lowerCase.equals("keep-alive") || lowerCase.equals("proxy-connection")
+                || (!connectionNamed.isEmpty() && connectionNamed.contains(lowerCase));
     }
 
-    /**
-     * Copies the upstream's end-to-end response headers to the client, repeated ones as repeated lines, replaces
-     * Server with Portico's (as nginx does), appends to Via and passes Location through {@code rewriteLocation}.
-     */
-    static void toClient(Headers upstream, WritableHeaders<?> client, UnaryOperator<String> rewriteLocation) {
-        List<String> connectionNamed = connectionTokens(upstream);
-        for (Header header : upstream) {
-            String name = header.headerName().lowerCase();
-            if (!HOP_BY_HOP.contains(name) && !SET_BY_PORTICO_CLIENT.contains(name)
-                    && !connectionNamed.contains(name)) {
-                client.set(header);
-            }
-        }
-        client.set(SERVER);
-        client.set(via(upstream));
-        if (upstream.contains(HeaderNames.LOCATION)) {
-            client.set(HeaderValues.create(HeaderNames.LOCATION,
-                    rewriteLocation.apply(upstream.get(HeaderNames.LOCATION).get())));
-        }
+    private static void line(HeadWriter out, byte[] nameAndColon, String value) {
+        out.write(nameAndColon).writeLatin1(value).crlf();
     }
 
     private static byte[] ascii(String text) {
         return text.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static Header via(Headers received) {
-        String earlier = joined(received, HeaderNames.VIA);
-        return HeaderValues.create(HeaderNames.VIA, earlier == null ? VIA : earlier + ", " + VIA);
     }
 
     /** Lower-case header names listed in Connection; almost always none, so no collection is built for them. */

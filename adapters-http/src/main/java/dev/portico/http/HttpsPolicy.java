@@ -68,6 +68,15 @@ final class HttpsPolicy {
         return false;
     }
 
+    /**
+     * The route's Strict-Transport-Security header for a response Portico writes itself as bytes, where the hooks
+     * {@link #answered} registers do not run: over TLS, null over plain HTTP or when the route has no policy.
+     */
+    Header strictTransport(ResolvedRoute resolved, boolean secure) {
+        Optional<Hsts> hsts = resolved.route().hsts();
+        return secure && hsts.isPresent() ? header(hsts.get()) : null;
+    }
+
     private void redirect(ServerRequest request, ServerResponse response, String host) {
         if (host == null || host.isEmpty()) {
             ErrorReplies.noHostToRedirect(request, response);

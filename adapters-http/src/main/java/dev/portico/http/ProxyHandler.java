@@ -29,6 +29,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Every request on the proxy listener: asks the domain which route serves it, sends it to the target the route's
@@ -174,9 +175,15 @@ final class ProxyHandler implements Handler {
 
     private void relay(ResolvedRoute route, Target target, Lease lease, ServerRequest request,
                        ServerResponse response, UpstreamCall.Reply.Answered answered, String scheme, String host) {
-        int status = answered.response().status().code();
-        ResponseRelay.Ending ending = ResponseRelay.relay(answered.response(), answered.connection(), response,
-                location -> host == null ? location : route.rewriteLocation(location, target, scheme, host));
+        int status = answered.response().status();
+        UnaryOperator<String> rewriteLocation = location -> host == null ? location
+                : route.rewriteLocation(location, target, scheme, host);
+        ResponseRelay.Ending ending = HttpVersions.isHttp1(request)
+                ? ResponseRelay.toHttp1(answered.response(), answered.connection(), () -> ClientWriter.of(response),
+                        request.headers().contains(HeaderValues.CONNECTION_CLOSE),
+                        new ResponseRelay.Changes(rewriteLocation, https.strictTransport(route, request.isSecure()),
+                                route.route().hsts().isPresent()))
+                : ResponseRelay.toResponse(answered.response(), answered.connection(), response, rewriteLocation);
         switch (ending) {
             case ResponseRelay.Ending.Complete ignored -> {
                 lease.release(status >= 500 ? RequestOutcome.SERVER_ERROR : RequestOutcome.SUCCESS);

@@ -1,6 +1,5 @@
 package dev.portico.http;
 
-import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.LazyString;
 import io.helidon.http.Header;
 
@@ -51,10 +50,12 @@ final class RequestHeaderBytes {
     }
 
     /** Writes {@code name: value CRLF} with the value's bytes as received. */
-    static void write(Header header, BufferData out) {
+    static void write(Header header, HeadWriter out) {
         if (LAZY_HEADER == null || header.getClass() != LAZY_HEADER || header.valueCount() != 1) {
             // a repeated header's values were merged as Strings; a header Portico made has no bytes to keep
-            header.writeHttp1Header(out);
+            for (String value : header.allValues()) {
+                out.write(header.headerName().nameBytes()).write(':').write(' ').writeLatin1(value).crlf();
+            }
             return;
         }
         LazyString value = (LazyString) LAZY_VALUE.get(header);
@@ -67,11 +68,6 @@ final class RequestHeaderBytes {
         while (end > start && (bytes[end - 1] == ' ' || bytes[end - 1] == '\t')) {
             end--;
         }
-        out.write(header.headerName().nameBytes());
-        out.write(':');
-        out.write(' ');
-        out.write(bytes, start, end - start);
-        out.write('\r');
-        out.write('\n');
+        out.write(header.headerName().nameBytes()).write(':').write(' ').write(bytes, start, end - start).crlf();
     }
 }

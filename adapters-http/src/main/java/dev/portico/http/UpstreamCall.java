@@ -2,7 +2,6 @@ package dev.portico.http;
 
 import dev.portico.domain.model.Target;
 
-import io.helidon.common.buffers.BufferData;
 import io.helidon.http.Method;
 
 import java.time.Duration;
@@ -25,7 +24,7 @@ final class UpstreamCall {
     /** Writes the request's header lines, Host included; the body's framing headers are the exchange's. */
     @FunctionalInterface
     interface HeaderLines {
-        void writeTo(BufferData out);
+        void writeTo(HeadWriter out);
     }
 
     /**

@@ -2,9 +2,8 @@ package dev.portico.http;
 
 import dev.portico.domain.model.Target;
 
-import io.helidon.common.buffers.BufferData;
-import io.helidon.common.buffers.DataReader;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,7 +14,6 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
 /**
  * One TCP (or TLS) connection to a target, lent to one exchange at a time. The exchange releases it once the
@@ -24,32 +22,43 @@ import java.util.function.Supplier;
  *
  * <p>The socket is Portico's own rather than hidden in a webclient connection: relaying a body needs to know whether
  * more of it has already arrived ({@link InputStream#available()}) without waiting for it, and to read it straight
- * into the relay buffer.
+ * into the connection's buffer. Everything the upstream sends lands in that one buffer: the response's head is parsed
+ * where it was read ({@link ResponseHead}) and the body is written to the client from it, with room kept in front
+ * of it for the client's head ({@link #HEADROOM}) so that head and body leave in one write.
  */
 final class UpstreamConnection {
     private static final int PROBE_TIMEOUT_MILLIS = 1;
     /**
-     * Bytes taken from the socket per read of a response's head. Small: a small body arrives in the same read as the
-     * head, and the rest of a larger one is read straight into the relay buffer, not copied through the reader.
+     * Bytes kept free in front of what is read: the client's status line and headers (or a chunk's size line) are put
+     * there, just before the body bytes they precede, and go out with them in one write.
      */
-    static final int READ_SIZE = 4 * 1024;
-    static final int LARGE_RELAY_BUFFER = 64 * 1024;
+    static final int HEADROOM = 1024;
+    /**
+     * Bytes never read into at the end of the buffer: after a piece taken with everything buffered, there is room for
+     * the end of a chunk (and the last chunk) that the client's chunked framing puts right after it.
+     */
+    static final int TAILROOM = 8;
+    /** Takes a whole head (at most {@link ResponseHead#MAX_HEADERS_SIZE}) with a 16 KiB body, in one read. */
+    static final int BUFFER_SIZE = 24 * 1024;
+    /** Once a body larger than 16 KiB passed: fewer reads and writes per megabyte. */
+    static final int LARGE_BUFFER_SIZE = 64 * 1024;
+    private static final int MAX_HEAD = ResponseHead.MAX_STATUS_LINE + ResponseHead.MAX_HEADERS_SIZE;
 
     private final UpstreamConnections pool;
     private final Target target;
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
-    /** Takes what one read brings; the supply of every reader of this connection. */
-    private final Supplier<byte[]> supply = this::pull;
-    /** Replaced at the start of each exchange, see {@link #beginExchange()}. */
-    private DataReader reader;
-    private final byte[] readBuffer = new byte[READ_SIZE];
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** Carries body bytes between this connection and the client, one exchange at a time. */
-    private byte[] relayBuffer;
+    /** What the upstream sent, from {@link #HEADROOM}; unread bytes are {@code [pos, end)}. One exchange at a time. */
+    private byte[] buffer = new byte[HEADROOM + BUFFER_SIZE];
+    private int pos = HEADROOM;
+    private int end = HEADROOM;
+    private final ResponseHead head = new ResponseHead();
+    /** Where the client's head is put together, one exchange at a time. */
+    private final HeadWriter clientHead = new HeadWriter(512);
     /** Where a request's head (and a small body) is put together before its one write, one exchange at a time. */
-    private final BufferData requestBuffer = BufferData.growing(512);
+    private final HeadWriter requestHead = new HeadWriter(512);
     /** Written only by the thread that holds the connection; the pool's deque publishes it to the next one. */
     private boolean reused;
     private boolean reusable = true;
@@ -67,7 +76,6 @@ final class UpstreamConnection {
         this.socket = socket;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
-        this.reader = DataReader.create(supply);
     }
 
     Target target() {
@@ -75,47 +83,201 @@ final class UpstreamConnection {
     }
 
     /**
-     * An exchange starts: its response is read through a new reader. Helidon's DataReader keeps the chunks it read in a
-     * linked list whose consumed nodes still point at the next one; once such a node has been promoted to the old
-     * generation, dead, it keeps every chunk read after it alive through young collections, so all of them are
-     * promoted in turn. On a connection used for thousands of exchanges that filled the old generation: a 40 ms
-     * full collection every half second under a 16 KiB load (bench/NOTES.md). A reader per exchange ends the chain.
-     * A reusable connection holds nothing unread between exchanges, so nothing is lost.
+     * An exchange starts with an empty buffer. A reusable connection holds nothing unread between exchanges (a response
+     * read in full ends where the next one starts), so nothing is lost.
      */
     void beginExchange() {
-        reader = DataReader.create(supply);
+        pos = HEADROOM;
+        end = HEADROOM;
     }
 
-    /** What the upstream sent and was not consumed yet; reads of the response's head go through it. */
-    DataReader reader() {
-        return reader;
+    /**
+     * Reads the next response's status line and header section, parsed; the bytes that followed it stay buffered.
+     *
+     * @throws UncheckedIOException  when the connection ends or fails first
+     * @throws IllegalStateException when what arrives is not an HTTP/1.x response head Portico can relay
+     */
+    ResponseHead readHead() {
+        // a head usually arrives whole with the first read: parsed at once; otherwise parsed again only once its end
+        // (an empty line) may have arrived, so that a head trickling in is not parsed over and over
+        int searchFrom = -1;
+        boolean statusLineChecked = false;
+        while (true) {
+            int held = end - pos;
+            // parsed also once a status line's worth arrived, which fails at once what does not start like HTTP
+            if (searchFrom < 0 || headEnds(searchFrom) || (!statusLineChecked && held >= ResponseHead.MAX_STATUS_LINE)) {
+                statusLineChecked = held >= ResponseHead.MAX_STATUS_LINE;
+                int headEnd = head.parse(buffer, pos, end);
+                if (headEnd >= 0) {
+                    pos = headEnd;
+                    return head;
+                }
+            }
+            if (held >= MAX_HEAD) {
+                throw new IllegalStateException("response header section larger than "
+                        + ResponseHead.MAX_HEADERS_SIZE + " bytes");
+            }
+            searchFrom = Math.max(pos, end - 3) - pos;
+            compactIfFull();
+            searchFrom += pos;
+            if (fill() < 0) {
+                throw new UncheckedIOException(new EOFException("the connection ended before a complete response head"));
+            }
+        }
     }
 
-    /** The reader's supply: what one read brings, or null at the connection's end. */
-    private byte[] pull() {
+    /** Whether an empty line ends somewhere in {@code [from, end)}. */
+    private boolean headEnds(int from) {
+        byte[] b = buffer;
+        for (int i = from; i + 3 < end; i++) {
+            if (b[i + 3] == '\n' && b[i + 2] == '\r' && b[i + 1] == '\n' && b[i] == '\r') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Moves what is unread back to the start of the buffer when there is no room left after it. */
+    private void compactIfFull() {
+        if (end == buffer.length - TAILROOM) {
+            int held = end - pos;
+            System.arraycopy(buffer, pos, buffer, HEADROOM, held);
+            pos = HEADROOM;
+            end = HEADROOM + held;
+        }
+    }
+
+    /** One read into the buffer after what it holds, waiting until something arrives; -1 at the connection's end. */
+    private int fill() {
         try {
-            int read = in.read(readBuffer, 0, READ_SIZE);
-            return read < 0 ? null : Arrays.copyOf(readBuffer, read);
+            int read = in.read(buffer, end, buffer.length - TAILROOM - end);
+            if (read > 0) {
+                end += read;
+            }
+            return read;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** Reads, without waiting, what has already arrived, while there is room. */
+    private void fillArrived(int until) {
+        try {
+            int available;
+            while (end < until && (available = in.available()) > 0) {
+                int read = in.read(buffer, end, Math.min(available, until - end));
+                if (read < 0) {
+                    return;
+                }
+                end += read;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The buffer the pieces of a body are read into; see {@link #piece(long)}. */
+    byte[] buffer() {
+        return buffer;
+    }
+
+    /** Where the last piece starts in {@link #buffer()}. */
+    int pieceStart() {
+        return pieceStart;
+    }
+
+    private int pieceStart;
+
     /**
-     * Body bytes into {@code buffer[from, to)}: first what the reader holds, then from the socket. Waits only when
-     * nothing has arrived yet; once something has, takes just what is already there. Returns the new fill level, or
-     * -1 when the connection ended before anything was read.
+     * The next piece of a body, at most {@code max} bytes, at {@link #pieceStart()} in {@link #buffer()}: what is
+     * buffered, with whatever else has already arrived; only when nothing is buffered does it wait, for one read. What
+     * an earlier piece left in the buffer is gone. Returns its length, or -1 at the connection's end.
      */
-    int readBody(byte[] buffer, int from, int to) {
+    int piece(long max) {
+        if (pos == end) {
+            pos = HEADROOM;
+            end = HEADROOM;
+            if (fill() < 0) {
+                return -1;
+            }
+        }
+        if (end - pos < max) {
+            fillArrived(pos + (int) Math.min(max, buffer.length - TAILROOM - pos));
+        }
+        int length = (int) Math.min(end - pos, max);
+        pieceStart = pos;
+        pos += length;
+        return length;
+    }
+
+    /**
+     * The length of the line starting at the read position (up to its CRLF, which stays unread), reading more as
+     * needed; {@code max} when no CRLF comes within {@code max} bytes.
+     */
+    int lineLength(int max) {
+        int searched = 0;
+        while (true) {
+            for (int i = pos + searched; i + 1 < end && i - pos < max; i++) {
+                if (buffer[i] == '\r' && buffer[i + 1] == '\n') {
+                    return i - pos;
+                }
+            }
+            if (end - pos >= max + 1) {
+                return max;
+            }
+            searched = Math.max(0, end - pos - 1);
+            compactIfFull();
+            if (fill() < 0) {
+                throw new UncheckedIOException(new EOFException("the connection ended within a line"));
+            }
+        }
+    }
+
+    /** At least {@code count} unread bytes buffered, reading as needed. */
+    void require(int count) {
+        while (end - pos < count) {
+            compactIfFull();
+            if (fill() < 0) {
+                throw new UncheckedIOException(new EOFException("the connection ended early"));
+            }
+        }
+    }
+
+    /** The read position in {@link #buffer()}. */
+    int position() {
+        return pos;
+    }
+
+    /** Bytes buffered and not read yet. */
+    int buffered() {
+        return end - pos;
+    }
+
+    void skip(int count) {
+        pos += count;
+    }
+
+    /** Where the client's head is put together; emptied. */
+    HeadWriter clientHead() {
+        return clientHead.clear();
+    }
+
+    /**
+     * Bytes into {@code into[from, to)}: first what is buffered, then from the socket. Waits only when nothing has
+     * arrived yet; once something has, takes just what is already there. Returns the new fill level, or -1 when the
+     * connection ended before anything was read. {@code into} may be {@link #buffer()} itself.
+     */
+    int readBody(byte[] into, int from, int to) {
         int filled = from;
-        int buffered = Math.min(reader.available(), to - filled);
+        int buffered = Math.min(end - pos, to - filled);
         if (buffered > 0) {
-            reader.readBuffer(buffered).read(buffer, filled, buffered);
+            System.arraycopy(buffer, pos, into, filled, buffered);
+            pos += buffered;
             filled += buffered;
         }
         try {
             if (filled == from) {
-                int read = in.read(buffer, filled, to - filled);
+                int read = in.read(into, filled, to - filled);
                 if (read < 0) {
                     return -1;
                 }
@@ -123,7 +285,7 @@ final class UpstreamConnection {
             }
             int available;
             while (filled < to && (available = in.available()) > 0) {
-                filled += in.read(buffer, filled, Math.min(available, to - filled));
+                filled += in.read(into, filled, Math.min(available, to - filled));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -131,14 +293,14 @@ final class UpstreamConnection {
         return filled;
     }
 
-    /** The request buffer, emptied for the next request. */
-    BufferData requestBuffer() {
-        return requestBuffer.clear();
+    /** Where a request's head is put together, emptied for the next request. */
+    HeadWriter requestHead() {
+        return requestHead.clear();
     }
 
-    /** Writes what the buffer holds to the upstream. */
-    void write(BufferData data) {
-        data.writeTo(out);
+    /** Writes what the head writer holds to the upstream. */
+    void write(HeadWriter head) {
+        write(head.array(), 0, head.length());
     }
 
     void write(byte[] bytes, int offset, int length) {
@@ -149,13 +311,16 @@ final class UpstreamConnection {
         }
     }
 
-    /** The relay buffer, 16 KiB; 64 KiB once a body larger than that passed, so that it takes fewer reads and writes. */
+    /**
+     * The connection's buffer, for a request body on its way to the upstream (before the response is read) and a
+     * WebSocket's frames: grown to {@link #LARGE_BUFFER_SIZE} once a body larger than 16 KiB passes, so that it takes
+     * fewer reads and writes. What it holds unread stays where it was.
+     */
     byte[] relayBuffer(long bodyLength) {
-        int size = bodyLength > RequestBody.BUFFER_SIZE ? LARGE_RELAY_BUFFER : RequestBody.BUFFER_SIZE;
-        if (relayBuffer == null || relayBuffer.length < size) {
-            relayBuffer = new byte[size];
+        if (bodyLength > RequestBody.BUFFER_SIZE && buffer.length < HEADROOM + LARGE_BUFFER_SIZE) {
+            buffer = Arrays.copyOf(buffer, HEADROOM + LARGE_BUFFER_SIZE);
         }
-        return relayBuffer;
+        return buffer;
     }
 
     /** Whether an earlier exchange used this connection: only then can a failure be a stale keep-alive connection. */

@@ -1,15 +1,17 @@
 package dev.portico.http;
 
-import io.helidon.http.Status;
-import io.helidon.http.WritableHeaders;
-
 /**
- * The status and headers of an upstream's final response, as {@link UpstreamExchange} read them; the body is still
- * on the connection, framed as {@code body} says.
+ * The status and headers of an upstream's final response, as {@link UpstreamExchange} read them (parsed in the
+ * connection's buffer, valid while the connection is held); the body is still on the connection, framed as
+ * {@code body} says.
  *
  * @param length the body's length when it is framed by {@link BodyFraming#LENGTH}, else 0
  */
-record UpstreamResponse(Status status, WritableHeaders<?> headers, BodyFraming body, long length) {
+record UpstreamResponse(ResponseHead head, BodyFraming body, long length) {
+
+    int status() {
+        return head.code();
+    }
 
     /** Where the body ends (RFC 9112, 6.3). */
     enum BodyFraming {

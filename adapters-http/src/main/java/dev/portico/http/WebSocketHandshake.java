@@ -1,16 +1,11 @@
 package dev.portico.http;
 
 import io.helidon.common.buffers.BufferData;
-import io.helidon.common.buffers.DataReader;
-import io.helidon.http.Header;
-import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
-import io.helidon.http.Http1HeadersParser;
-import io.helidon.http.WritableHeaders;
+import io.helidon.http.Method;
 import io.helidon.webserver.ConnectionContext;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
@@ -30,111 +25,49 @@ final class WebSocketHandshake {
     private WebSocketHandshake() {
     }
 
-    /** The status and headers of the target's answer; its body, if any, is still on the connection. */
-    record Head(int code, String reason, WritableHeaders<?> headers) {
-    }
-
     /** The client's upgrade request, with its end-to-end headers and Portico's forwarding headers, to the target. */
     static void sendRequest(UpstreamConnection connection, String method, String rawTarget, Headers client,
                             HeaderRules.Forwarding forwarding) {
-        BufferData out = BufferData.growing(1024);
-        out.writeAscii(method);
-        out.write(' ');
-        out.writeAscii(rawTarget);
-        out.write(HTTP_1_1_CRLF);
+        HeadWriter out = connection.requestHead();
+        out.writeLatin1(method).write(' ').writeLatin1(rawTarget).write(HTTP_1_1_CRLF);
         HeaderRules.writeToUpstream(client, out, forwarding);
         out.write(UPGRADE);
         connection.write(out);
     }
 
-    /** The final answer's head; interim answers other than 101 are skipped. */
-    static Head readHead(UpstreamConnection connection) {
-        DataReader reader = connection.reader();
+    /** The final answer's head; interim answers other than 101 are skipped. Valid while the connection is held. */
+    static ResponseHead readHead(UpstreamConnection connection) {
         while (true) {
-            int end = reader.findNewLine(UpstreamExchange.MAX_STATUS_LINE);
-            if (end == UpstreamExchange.MAX_STATUS_LINE) {
-                throw new IllegalStateException("HTTP response did not start with a status line");
-            }
-            String line = reader.readAsciiString(end);
-            reader.skip(2);
-            if (!line.matches("HTTP/1\\.[01] [1-5][0-9][0-9]( .*)?")) {
-                throw new IllegalStateException("HTTP response did not start with an HTTP/1.x status line");
-            }
-            int code = Integer.parseInt(line.substring(9, 12));
-            String reason = line.length() > 13 ? line.substring(13) : "";
-            WritableHeaders<?> headers = Http1HeadersParser.readHeaders(reader, UpstreamExchange.MAX_HEADERS_SIZE, true);
-            if (code >= 200 || code == 101) {
-                return new Head(code, reason, headers);
+            ResponseHead head = connection.readHead();
+            if (head.code() >= 200 || head.code() == 101) {
+                return head;
             }
         }
     }
 
     /** The target's 101 to the client, with its Sec-WebSocket-Accept, -Protocol and -Extensions. */
-    static void switchProtocols(ConnectionContext client, Head head) {
-        BufferData out = BufferData.growing(512);
-        out.write(SWITCHING);
-        writeHeaders(out, head.headers(), UnaryOperator.identity());
+    static void switchProtocols(ConnectionContext client, ResponseHead head) {
+        HeadWriter out = new HeadWriter(512).write(SWITCHING);
+        ResponseRelay.headerLines(out, head, new ResponseRelay.Changes(UnaryOperator.identity(), null, false));
         out.write(UPGRADE);
-        client.dataWriter().writeNow(out);
+        ClientWriter.of(client).write(out.array(), 0, out.length());
     }
 
     /**
-     * Relays an answer other than 101 with its body, then the client's connection ends. A chunked body is sent decoded
-     * and delimited by the connection's end.
+     * Relays an answer other than 101 with its body, as any response is relayed, then the client's connection ends.
+     *
+     * @throws RuntimeException when the target fails before the answer's body began, which can still be answered
+     *                          with a 502 or 504
      */
-    static void relayRefusal(ConnectionContext client, Head head, UpstreamConnection connection,
+    static void relayRefusal(ConnectionContext client, ResponseHead head, UpstreamConnection connection,
                              UnaryOperator<String> rewriteLocation) {
-        BufferData out = BufferData.growing(512);
-        out.writeAscii("HTTP/1.1 " + head.code() + (head.reason().isEmpty() ? "" : " " + head.reason()) + "\r\n");
-        writeHeaders(out, head.headers(), rewriteLocation);
-        out.write(CLOSE);
-        out.write(CRLF);
-        client.dataWriter().writeNow(out);
-
-        WritableHeaders<?> headers = head.headers();
-        int code = head.code();
-        if (code == 204 || code == 304) {
-            return;
-        }
-        byte[] buffer = connection.relayBuffer(0);
-        if (headers.contains(HeaderNames.CONTENT_LENGTH)) {
-            copy(client, connection, buffer, headers.contentLength().orElse(0));
-        } else if (headers.contains(HeaderNames.TRANSFER_ENCODING)
-                && headers.get(HeaderNames.TRANSFER_ENCODING).allValues(true).getLast().strip()
-                .equalsIgnoreCase("chunked")) {
-            DataReader reader = connection.reader();
-            long size;
-            while ((size = Long.parseLong(chunkSize(reader.readLine()), 16)) > 0) {
-                copy(client, connection, buffer, size);
-                reader.skip(2);
-            }
-            // trailers, up to the empty line
-            while (!reader.readLine().isEmpty()) {
-                continue;
-            }
-        } else {
-            int read;
-            while ((read = connection.readBody(buffer, 0, buffer.length)) >= 0) {
-                client.dataWriter().writeNow(BufferData.create(buffer, 0, read));
-            }
-        }
-    }
-
-    private static String chunkSize(String line) {
-        int extension = line.indexOf(';');
-        return (extension < 0 ? line : line.substring(0, extension)).strip();
-    }
-
-    private static void copy(ConnectionContext client, UpstreamConnection connection, byte[] buffer, long length) {
-        long left = length;
-        while (left > 0) {
-            int read = connection.readBody(buffer, 0, (int) Math.min(buffer.length, left));
-            if (read < 0) {
-                throw new IllegalStateException("the target closed the connection " + left + " bytes before the end"
-                        + " of its answer");
-            }
-            client.dataWriter().writeNow(BufferData.create(buffer, 0, read));
-            left -= read;
+        // the connection was the WebSocket's alone: it closes, never goes to the pool
+        connection.doNotReuse();
+        UpstreamResponse response = UpstreamExchange.framed(head, Method.GET, connection);
+        ResponseRelay.Ending ending = ResponseRelay.toHttp1(response, connection, () -> ClientWriter.of(client), true,
+                new ResponseRelay.Changes(rewriteLocation, null, false));
+        if (ending instanceof ResponseRelay.Ending.UpstreamFailedBeforeBody(Exception cause)) {
+            throw cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
         }
     }
 
@@ -152,20 +85,20 @@ final class WebSocketHandshake {
         client.dataWriter().writeNow(out);
     }
 
-    private static void writeHeaders(BufferData out, Headers upstream, UnaryOperator<String> rewriteLocation) {
-        WritableHeaders<?> toClient = WritableHeaders.create();
-        HeaderRules.toClient(upstream, toClient, rewriteLocation);
-        for (Header header : toClient) {
-            header.writeHttp1Header(out);
-        }
-    }
-
     /** Whether the target agreed to speak WebSocket: 101 with {@code Upgrade: websocket}. */
-    static boolean upgraded(Head head) {
-        if (head.code() != 101 || !head.headers().contains(HeaderNames.UPGRADE)) {
+    static boolean upgraded(ResponseHead head) {
+        if (head.code() != 101) {
             return false;
         }
-        List<String> values = head.headers().get(HeaderNames.UPGRADE).allValues(true);
-        return values.stream().anyMatch(value -> value.strip().equalsIgnoreCase("websocket"));
+        for (int i = 0; i < head.count(); i++) {
+            if (head.name(i).equalsIgnoreCase("upgrade")) {
+                for (String protocol : head.value(i).split(",")) {
+                    if (protocol.strip().equalsIgnoreCase("websocket")) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 }

@@ -118,7 +118,7 @@ final class WebSocketProxy implements AutoCloseable {
                     + (prologue.hasQuery() ? "?" + prologue.query().rawValue() : "");
             WebSocketHandshake.sendRequest(connection, prologue.method().text(), rawTarget, headers, forwarding);
             connection.awaitAnswerWithin(route.route().timeout());
-            WebSocketHandshake.Head head = WebSocketHandshake.readHead(connection);
+            ResponseHead head = WebSocketHandshake.readHead(connection);
             connection.settle();
             if (WebSocketHandshake.upgraded(head)) {
                 WebSocketHandshake.switchProtocols(client, head);
