@@ -77,8 +77,10 @@ public final class Proxy implements AutoCloseable {
      *     business;</li>
      *     <li>content codings pass through untouched in both directions (see {@link PassThroughContentCoding});</li>
      *     <li>TCP_NODELAY: the proxy writes each piece of a streamed body as it gets it;</li>
-     *     <li>response headers are not validated a second time on the way out: {@link UpstreamExchange} validated the
+     *     <li>response headers are not validated a second time on the way out: {@link ResponseHead} validated the
      *     upstream's as it read them, and Portico's own are constants or built from validated request headers;</li>
+     *     <li>no wire logging of each request and response (Helidon's TRACE-level listeners cost a dispatch per
+     *     message even when TRACE is off); Portico logs what goes wrong itself;</li>
      *     <li>blocking sockets rather than NIO channels: Helidon's NIO socket writes through an 8 KiB staging buffer,
      *     one system call per 8 KiB (bench/NOTES.md), where a blocking socket writes a response in one;</li>
      *     <li>no output buffer: the relay writes whole pieces and flushes each, so a buffer only adds a copy;</li>
@@ -97,7 +99,8 @@ public final class Proxy implements AutoCloseable {
                 .contentEncoding(PassThroughContentCoding.INSTANCE)
                 .connectionOptions(options -> options.tcpNoDelay(true))
                 .protocolsDiscoverServices(false)
-                .addProtocol(Http1Config.builder().validateResponseHeaders(false).build())
+                .addProtocol(Http1Config.builder().validateResponseHeaders(false).receiveLog(false).sendLog(false)
+                        .build())
                 .addProtocol(Http2Config.create())
                 .addProtocols(WebSocketUpgradeProvider.configs(webSockets))
                 .useNio(false)

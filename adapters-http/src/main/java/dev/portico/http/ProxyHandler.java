@@ -14,6 +14,7 @@ import dev.portico.domain.model.Target;
 import dev.portico.domain.port.ResolveRoute;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.ServerRequestHeaders;
@@ -68,8 +69,7 @@ final class ProxyHandler implements Handler {
                 case ResolvedRoute route -> forward(route, request, response, host, rawPath);
             }
         }
-        if (response.headers().contains(HeaderValues.CONNECTION_CLOSE)
-                || headers.contains(HeaderValues.CONNECTION_CLOSE)) {
+        if (asksToClose(response.headers()) || asksToClose(headers)) {
             // Helidon answers "Connection: close" to a client that asked for it (and Portico to a request whose
             // body it did not read) but then waits for another request on the connection: end it here, once the
             // response is complete (a streamed body's last chunk is written only when the response is committed)
@@ -180,7 +180,7 @@ final class ProxyHandler implements Handler {
                 : route.rewriteLocation(location, target, scheme, host);
         ResponseRelay.Ending ending = HttpVersions.isHttp1(request)
                 ? ResponseRelay.toHttp1(answered.response(), answered.connection(), () -> ClientWriter.of(response),
-                        request.headers().contains(HeaderValues.CONNECTION_CLOSE),
+                        asksToClose(request.headers()),
                         new ResponseRelay.Changes(rewriteLocation, https.strictTransport(route, request.isSecure()),
                                 route.route().hsts().isPresent()))
                 : ResponseRelay.toResponse(answered.response(), answered.connection(), response, rewriteLocation);
@@ -262,6 +262,11 @@ final class ProxyHandler implements Handler {
         return new RequestKey(clientIp,
                 name -> request.headers().first(HeaderNames.create(name)).orElse(null),
                 name -> request.headers().cookies().first(name).orElse(null));
+    }
+
+    /** Whether the message says {@code Connection: close}; Helidon's token check alone allocates even without one. */
+    private static boolean asksToClose(Headers headers) {
+        return headers.contains(HeaderNames.CONNECTION) && headers.contains(HeaderValues.CONNECTION_CLOSE);
     }
 
     private static InetAddress clientAddress(ServerRequest request) {

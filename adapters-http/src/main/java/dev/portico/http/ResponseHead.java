@@ -308,20 +308,38 @@ final class ResponseHead {
         return true;
     }
 
-    /** The options of a Connection line: close and keep-alive noted, other names returned to be dropped. */
+    /**
+     * The options of a Connection line: close and keep-alive noted, other names returned (lower case) to be dropped.
+     * Read as bytes: almost every response says only keep-alive or close.
+     */
     private List<String> connectionOptions(int line, List<String> named) {
-        for (String token : value(line).split(",")) {
-            String option = token.strip().toLowerCase(java.util.Locale.ROOT);
-            if (option.equals("close")) {
+        int end = valueEnd[line];
+        int start = valueStart[line];
+        while (start < end) {
+            int comma = start;
+            while (comma < end && buffer[comma] != ',') {
+                comma++;
+            }
+            int from = start;
+            int to = comma;
+            while (from < to && (buffer[from] == ' ' || buffer[from] == '\t')) {
+                from++;
+            }
+            while (to > from && (buffer[to - 1] == ' ' || buffer[to - 1] == '\t')) {
+                to--;
+            }
+            if (to - from == 5 && is(from, "close")) {
                 close = true;
-            } else if (option.equals("keep-alive")) {
+            } else if (to - from == 10 && is(from, "keep-alive")) {
                 keepAlive = true;
-            } else if (!option.isEmpty()) {
+            } else if (to > from) {
                 if (named == null) {
                     named = new ArrayList<>(2);
                 }
-                named.add(option);
+                named.add(new String(buffer, from, to - from, StandardCharsets.ISO_8859_1)
+                        .toLowerCase(java.util.Locale.ROOT));
             }
+            start = comma + 1;
         }
         return named;
     }
