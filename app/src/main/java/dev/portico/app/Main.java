@@ -3,10 +3,11 @@ package dev.portico.app;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.LogManager;
 
-/** The command line: {@code portico serve} (the default) or {@code portico help}. */
+/** The command line: {@code portico serve} (the default), {@code portico train} or {@code portico help}. */
 public final class Main {
     private Main() {
     }
@@ -16,6 +17,7 @@ public final class Main {
         String command = args.length == 0 ? "serve" : args[0];
         switch (command) {
             case "serve" -> serve();
+            case "train" -> train();
             case "help", "-h", "--help" -> usage(System.out);
             default -> {
                 System.err.println("portico: unknown command '" + command + "'");
@@ -55,6 +57,16 @@ public final class Main {
         }
     }
 
+    /** A short run of Portico's work for the JVM's ahead-of-time cache (see {@link Training}). */
+    private static void train() {
+        try {
+            Training.run(Path.of(System.getProperty("java.io.tmpdir")), Training.ROUNDS);
+        } catch (Exception e) {
+            System.err.println("portico: training failed: " + describe(e));
+            System.exit(1);
+        }
+    }
+
     /** Portico's own logging defaults, unless the operator named a configuration of their own. */
     private static void configureLogging() {
         if (System.getProperty("java.util.logging.config.file") != null
@@ -82,8 +94,9 @@ public final class Main {
 
     private static void usage(PrintStream out) {
         out.println("""
-                usage: portico [serve|help]
+                usage: portico [serve|train|help]
                   serve   run the proxy and the admin API (the default)
+                  train   a short run on loopback for the JVM's ahead-of-time cache (run with -XX:AOTCacheOutput)
                 configuration (environment):
                   PORTICO_DATA_DIR        data directory: embedded database, admin-token file (./data)
                   PORTICO_HTTP_HOST/PORT  proxy listener (0.0.0.0:8080; port 0 picks a free port)

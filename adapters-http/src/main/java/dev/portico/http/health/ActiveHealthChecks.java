@@ -39,7 +39,11 @@ public final class ActiveHealthChecks implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(ActiveHealthChecks.class.getName());
 
     private final HealthStatusSetter health;
-    private final HttpClient client;
+    /**
+     * The client of targets checked with the JDK's CAs; made with the first probe that needs it (loading the JDK's
+     * trust store takes a tenth of a second, which a start without health checks need not pay). Guarded by the lock.
+     */
+    private HttpClient client;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<TargetKey, Probe> probes = new HashMap<>();
     /** A client per CA bundle in use; guarded by the lock. */
@@ -48,7 +52,6 @@ public final class ActiveHealthChecks implements AutoCloseable {
 
     public ActiveHealthChecks(HealthStatusSetter health) {
         this.health = Objects.requireNonNull(health, "health");
-        this.client = newClient(null);
     }
 
     /** A probing client; with {@code tls} null, the JDK's trusted CAs. Host names are verified either way. */
@@ -91,7 +94,13 @@ public final class ActiveHealthChecks implements AutoCloseable {
     /** Called with the lock held. */
     private HttpClient clientFor(Target target) {
         UpstreamTls tls = target.tls();
-        return tls.usesJdkTrust() ? client : bundleClients.computeIfAbsent(tls, t -> newClient(trusting(t)));
+        if (tls.usesJdkTrust()) {
+            if (client == null) {
+                client = newClient(null);
+            }
+            return client;
+        }
+        return bundleClients.computeIfAbsent(tls, t -> newClient(trusting(t)));
     }
 
     /** What one target's probe does; a change of any part means a new probe. */
@@ -160,6 +169,7 @@ public final class ActiveHealthChecks implements AutoCloseable {
     /** Stops every probe; later reconciles start none. */
     @Override
     public void close() {
+        HttpClient jdkTrust;
         lock.lock();
         try {
             closed = true;
@@ -167,10 +177,13 @@ public final class ActiveHealthChecks implements AutoCloseable {
             probes.clear();
             bundleClients.values().forEach(HttpClient::shutdownNow);
             bundleClients.clear();
+            jdkTrust = client;
         } finally {
             lock.unlock();
         }
-        client.shutdownNow();
+        if (jdkTrust != null) {
+            jdkTrust.shutdownNow();
+        }
         LOGGER.log(System.Logger.Level.DEBUG, "active health checks stopped");
     }
 }
