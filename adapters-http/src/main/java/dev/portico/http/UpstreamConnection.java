@@ -100,12 +100,15 @@ final class UpstreamConnection {
     ResponseHead readHead() {
         // a head usually arrives whole with the first read: parsed at once; otherwise parsed again only once its end
         // (an empty line) may have arrived, so that a head trickling in is not parsed over and over
-        int searchFrom = -1;
+        boolean parsed = false;
         boolean statusLineChecked = false;
+        int searchFrom = pos;
         while (true) {
             int held = end - pos;
             // parsed also once a status line's worth arrived, which fails at once what does not start like HTTP
-            if (searchFrom < 0 || headEnds(searchFrom) || (!statusLineChecked && held >= ResponseHead.MAX_STATUS_LINE)) {
+            if (held > 0 && (!parsed || headEnds(searchFrom)
+                    || (!statusLineChecked && held >= ResponseHead.MAX_STATUS_LINE))) {
+                parsed = true;
                 statusLineChecked = held >= ResponseHead.MAX_STATUS_LINE;
                 int headEnd = head.parse(buffer, pos, end);
                 if (headEnd >= 0) {

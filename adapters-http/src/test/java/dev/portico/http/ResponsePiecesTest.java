@@ -227,4 +227,60 @@ class ResponsePiecesTest {
             assertThat(none.statusLine()).isEqualTo("HTTP/1.1 404 Not Found");
         }
     }
+
+    @Test
+    void answers502AtOnceToWhatDoesNotStartWithAStatusLineAndNeverEnds() throws Exception {
+        try (RawUpstream upstream = RawUpstream.start((request, conversation) -> {
+            conversation.write("x".repeat(300));
+            conversation.hang();
+        });
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             RawClient client = RawClient.connect(proxy.port())) {
+            long started = System.nanoTime();
+
+            RawClient.RawResponse response = client.send("GET / HTTP/1.1", "Host: example.test").read("GET");
+
+            assertThat(response.status()).isEqualTo(502);
+            assertThat(response.bodyText()).contains("sent a response that cannot be forwarded");
+            // refused as soon as a status line's worth arrived, not at the route's timeout
+            assertThat(System.nanoTime() - started).isLessThan(java.time.Duration.ofSeconds(5).toNanos());
+        }
+    }
+
+    @Test
+    void answers502AtOnceToAHeaderSectionLargerThanTheLimitThatNeverEnds() throws Exception {
+        try (RawUpstream upstream = RawUpstream.start((request, conversation) -> {
+            conversation.write("HTTP/1.1 200 OK\r\n");
+            for (int i = 0; i < 400; i++) {
+                conversation.write("X-Filler-" + i + ": " + "f".repeat(40) + "\r\n");
+            }
+            conversation.hang();
+        });
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             RawClient client = RawClient.connect(proxy.port())) {
+            long started = System.nanoTime();
+
+            RawClient.RawResponse response = client.send("GET / HTTP/1.1", "Host: example.test").read("GET");
+
+            assertThat(response.status()).isEqualTo(502);
+            assertThat(System.nanoTime() - started).isLessThan(java.time.Duration.ofSeconds(5).toNanos());
+        }
+    }
+
+    @Test
+    void answers502ToACompleteHeaderSectionLargerThanTheLimit() throws Exception {
+        StringBuilder head = new StringBuilder("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n");
+        for (int i = 0; i < 400; i++) {
+            head.append("X-Filler-").append(i).append(": ").append("f".repeat(40)).append("\r\n");
+        }
+        try (RawUpstream upstream = RawUpstream.start((request, conversation) ->
+                conversation.write(head + "\r\nok"));
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             RawClient client = RawClient.connect(proxy.port())) {
+
+            RawClient.RawResponse response = client.send("GET / HTTP/1.1", "Host: example.test").read("GET");
+
+            assertThat(response.status()).isEqualTo(502);
+        }
+    }
 }
