@@ -39,8 +39,27 @@ final class IpLiteral {
      * or zone ({@code ::1} rather than Java's {@code 0:0:0:0:0:0:0:1%0}).
      */
     static String format(InetAddress address) {
-        return format(canonical(address.getAddress()));
+        byte[] bytes = canonical(address.getAddress());
+        if (bytes.length != 4) {
+            return format(bytes);
+        }
+        // every request writes its client's address into X-Forwarded-For, and a connection's requests come from one
+        // address: the text of recent IPv4 clients is kept, by the address's last byte (a stale slot is just replaced)
+        int bits = ((bytes[0] & 0xff) << 24) | ((bytes[1] & 0xff) << 16) | ((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff);
+        Ipv4Text cached = RECENT_IPV4[bits & 0xff];
+        if (cached != null && cached.bits() == bits) {
+            return cached.text();
+        }
+        String text = format(bytes);
+        RECENT_IPV4[bits & 0xff] = new Ipv4Text(bits, text);
+        return text;
     }
+
+    private record Ipv4Text(int bits, String text) {
+    }
+
+    /** Written and read without a lock: a slot holds a whole entry or another, never half of one. */
+    private static final Ipv4Text[] RECENT_IPV4 = new Ipv4Text[256];
 
     /** The text form of 4 or 16 address bytes, as {@link #format(InetAddress)} writes it. */
     static String format(byte[] address) {

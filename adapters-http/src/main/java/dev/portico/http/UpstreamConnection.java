@@ -61,6 +61,11 @@ final class UpstreamConnection {
     private final HeadWriter requestHead = new HeadWriter(512);
     /** Written only by the thread that holds the connection; the pool's deque publishes it to the next one. */
     private boolean reused;
+    /** The pool's idle connections to this target, which this returns to; found once. */
+    private UpstreamConnections.Idle home;
+    /** Whether the target still takes new requests, as of the pool's configuration generation {@link #liveCheckedAt}. */
+    private boolean live;
+    private int liveCheckedAt;
     private boolean reusable = true;
     private long idleSinceNanos;
     /** How long the upstream may stay silent while an answer is awaited; set per exchange by its route. */
@@ -400,6 +405,27 @@ final class UpstreamConnection {
         if (!pool.offer(this)) {
             close();
         }
+    }
+
+    UpstreamConnections.Idle home() {
+        return home;
+    }
+
+    void home(UpstreamConnections.Idle idle) {
+        home = idle;
+    }
+
+    boolean live() {
+        return live;
+    }
+
+    int liveCheckedAt() {
+        return liveCheckedAt;
+    }
+
+    void checkedLive(int generation, boolean stillLive) {
+        liveCheckedAt = generation;
+        live = stillLive;
     }
 
     long idleNanos(long nowNanos) {

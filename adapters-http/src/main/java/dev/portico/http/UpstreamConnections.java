@@ -52,9 +52,11 @@ final class UpstreamConnections implements AutoCloseable {
      * so that a drained or removed target's connections close as its last requests finish. Null: all are kept.
      */
     private volatile Set<Target> live;
+    /** Counts the changes of {@link #live}, so that a connection re-checks its target only after one. */
+    private final AtomicInteger liveGeneration = new AtomicInteger(1);
 
     /** The idle connections to one target, most recently used first. */
-    private record Idle(ConcurrentLinkedDeque<UpstreamConnection> deque, AtomicInteger size) {
+    record Idle(ConcurrentLinkedDeque<UpstreamConnection> deque, AtomicInteger size) {
         Idle() {
             this(new ConcurrentLinkedDeque<>(), new AtomicInteger());
         }
@@ -173,6 +175,7 @@ final class UpstreamConnections implements AutoCloseable {
      */
     void retainOnly(Set<Target> targets) {
         live = Set.copyOf(targets);
+        liveGeneration.incrementAndGet();
         idle.forEach((target, connections) -> {
             if (!live.contains(target)) {
                 UpstreamConnection connection;
@@ -185,11 +188,24 @@ final class UpstreamConnections implements AutoCloseable {
 
     /** Takes a connection back; false (and the caller closes it) when the pool is closed or full, or its target gone. */
     boolean offer(UpstreamConnection connection) {
+        // a Target's hash covers all its fields: the connection keeps what it learnt, until the configuration changes
+        int generation = liveGeneration.get();
         Set<Target> targets = live;
-        if (closed || (targets != null && !targets.contains(connection.target()))) {
+        if (closed) {
             return false;
         }
-        boolean kept = idle.computeIfAbsent(connection.target(), t -> new Idle()).offer(connection);
+        if (connection.liveCheckedAt() != generation) {
+            connection.checkedLive(generation, targets == null || targets.contains(connection.target()));
+        }
+        if (!connection.live()) {
+            return false;
+        }
+        Idle home = connection.home();
+        if (home == null) {
+            home = idle.computeIfAbsent(connection.target(), t -> new Idle());
+            connection.home(home);
+        }
+        boolean kept = home.offer(connection);
         if (kept && closed) {
             // close() ran between the check and the offer and may have missed this connection
             closeAll();

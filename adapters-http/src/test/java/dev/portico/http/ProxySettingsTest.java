@@ -136,4 +136,13 @@ class ProxySettingsTest {
     void writesClientAddressesInTheirShortestStandardForm(String literal, String written) throws Exception {
         assertThat(IpLiteral.format(InetAddress.getByAddress(IpLiteral.parse(literal)))).isEqualTo(written);
     }
+
+    @Test
+    void writesEachClientsOwnAddressWhenRecentOnesShareACacheSlot() throws Exception {
+        // the text of recent IPv4 clients is kept by the address's last byte: these all land in one slot
+        List<String> clients = List.of("10.0.0.1", "10.0.1.1", "192.168.7.1", "10.0.0.1", "172.16.200.1", "10.0.1.1");
+        for (String client : clients) {
+            assertThat(IpLiteral.format(InetAddress.getByAddress(IpLiteral.parse(client)))).isEqualTo(client);
+        }
+    }
 }
