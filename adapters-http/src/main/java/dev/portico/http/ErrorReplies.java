@@ -51,38 +51,30 @@ final class ErrorReplies {
         send(request, response, Status.BAD_REQUEST_400, NO_HOST_TO_REDIRECT);
     }
 
-    static void upstreamFailed(ServerRequest request, ServerResponse response, String upstream, UpstreamFailure failure) {
-        send(request, response, Status.create(failure.status()),
-                upstreamFailedText(upstream, failure).getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** The body of {@link #upstreamFailed}, also for the WebSocket handshake, which writes its answers itself. */
+    /**
+     * The body of the reply to a request the upstream failed (502, 504), also for the WebSocket handshake, which writes
+     * its answers itself.
+     */
     static String upstreamFailedText(String upstream, UpstreamFailure failure) {
         return failure.status() + " " + failure.reason() + ": upstream '" + upstream + "' " + failure.description()
                 + "\n";
     }
 
-    /** No target can take the request: all are at their connection limit, or none takes new requests. */
-    static void noTarget(ServerRequest request, ServerResponse response, String upstream, boolean allFull) {
-        send(request, response, Status.SERVICE_UNAVAILABLE_503,
-                noTargetText(upstream, allFull).getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** The body of {@link #noTarget}, also for the WebSocket handshake. */
+    /** No target can take the request: all are at their connection limit, or none takes new requests (503). */
     static String noTargetText(String upstream, boolean allFull) {
         return "503 Service Unavailable: " + (allFull
                 ? "every target of upstream '" + upstream + "' is at its connection limit\n"
                 : "upstream '" + upstream + "' has no target taking requests (all draining or weight 0)\n");
     }
 
-    /** Every target that takes requests was tried, and none could be reached. */
-    static void noneReachable(ServerRequest request, ServerResponse response, String upstream, int tried) {
-        String text = "503 Service Unavailable: no target of upstream '" + upstream + "' could be reached ("
+    /** Every target that takes requests was tried, and none could be reached (503). */
+    static String noneReachableText(String upstream, int tried) {
+        return "503 Service Unavailable: no target of upstream '" + upstream + "' could be reached ("
                 + tried + (tried == 1 ? " attempt" : " attempts") + ")\n";
-        send(request, response, Status.SERVICE_UNAVAILABLE_503, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void send(ServerRequest request, ServerResponse response, Status status, byte[] body) {
+    /** One of Portico's own replies, through Helidon's response. */
+    static void send(ServerRequest request, ServerResponse response, Status status, byte[] body) {
         response.status(status);
         response.header(TEXT_PLAIN);
         response.header(HeaderRules.SERVER);

@@ -77,25 +77,39 @@ final class HeaderRules {
                 RequestHeaderBytes.write(header, out);
             }
         }
+        writeForwarding(out, forwarding, joined(client, HeaderNames.X_FORWARDED_FOR),
+                firstOr(client, HeaderNames.X_FORWARDED_PROTO, null), firstOr(client, HeaderNames.X_FORWARDED_HOST, null),
+                joined(client, HeaderNames.VIA));
+    }
+
+    /**
+     * Writes Host, X-Forwarded-* and Via, after the client's end-to-end lines; the client's own X-Forwarded-* values
+     * (null when it sent none) are kept only from a trusted proxy, and an earlier Via is always kept, with Portico's hop
+     * appended.
+     */
+    static void writeForwarding(HeadWriter out, Forwarding forwarding, String theirFor, String theirProto,
+                                String theirHost, String earlierVia) {
         line(out, HOST, forwarding.upstreamHost());
 
         String forwardedFor = forwarding.clientAddress();
         String proto = forwarding.scheme();
         String host = forwarding.clientHost();
         if (forwarding.trustedClient()) {
-            String theirs = joined(client, HeaderNames.X_FORWARDED_FOR);
-            if (theirs != null) {
-                forwardedFor = theirs + ", " + forwarding.clientAddress();
+            if (theirFor != null) {
+                forwardedFor = theirFor + ", " + forwarding.clientAddress();
             }
-            proto = firstOr(client, HeaderNames.X_FORWARDED_PROTO, proto);
-            host = firstOr(client, HeaderNames.X_FORWARDED_HOST, host);
+            if (theirProto != null) {
+                proto = theirProto;
+            }
+            if (theirHost != null) {
+                host = theirHost;
+            }
         }
         line(out, X_FORWARDED_FOR, forwardedFor);
         line(out, X_FORWARDED_PROTO, proto);
         if (host != null) {
             line(out, X_FORWARDED_HOST, host);
         }
-        String earlierVia = joined(client, HeaderNames.VIA);
         if (earlierVia == null) {
             out.write(VIA_LINE);
         } else {

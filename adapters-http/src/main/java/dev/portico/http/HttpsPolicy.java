@@ -48,8 +48,7 @@ final class HttpsPolicy {
     boolean answered(ResolvedRoute resolved, ServerRequest request, ServerResponse response, String host) {
         Route route = resolved.route();
         boolean secure = request.isSecure();
-        if (!secure && route.redirectToHttps()
-                && !request.prologue().uriPath().rawPath().startsWith(ACME_CHALLENGE_PREFIX)) {
+        if (redirects(resolved, secure, request.prologue().uriPath().rawPath())) {
             redirect(request, response, host);
             return true;
         }
@@ -66,6 +65,11 @@ final class HttpsPolicy {
             }
         }
         return false;
+    }
+
+    /** Whether a request to this path is answered with a redirect to HTTPS rather than forwarded. */
+    static boolean redirects(ResolvedRoute resolved, boolean secure, String rawPath) {
+        return !secure && resolved.route().redirectToHttps() && !rawPath.startsWith(ACME_CHALLENGE_PREFIX);
     }
 
     /**

@@ -7,11 +7,17 @@ import dev.portico.domain.model.Upstream;
 import dev.portico.domain.port.ResolveRoute;
 
 import io.helidon.webserver.ListenerConfig;
+import io.helidon.webserver.ProtocolConfigs;
+import io.helidon.webserver.http1.Http1ConnectionProvider;
+import io.helidon.webserver.spi.ProtocolConfig;
+import io.helidon.webserver.spi.ServerConnectionSelector;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http2.Http2Config;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Function;
@@ -25,11 +31,16 @@ public final class Proxy implements AutoCloseable {
     private final UpstreamConnections connections;
     private final ProxyHandler handler;
     private final WebSocketProxy webSockets;
+    private final HttpsPolicy https;
+    private final ProxySettings.TrustedProxies trustedProxies;
 
-    private Proxy(UpstreamConnections connections, ProxyHandler handler, WebSocketProxy webSockets) {
+    private Proxy(UpstreamConnections connections, ProxyHandler handler, WebSocketProxy webSockets, HttpsPolicy https,
+                  ProxySettings.TrustedProxies trustedProxies) {
         this.connections = connections;
         this.handler = handler;
         this.webSockets = webSockets;
+        this.https = https;
+        this.trustedProxies = trustedProxies;
     }
 
     public static Proxy create(ResolveRoute routes, ProxySettings settings) {
@@ -54,11 +65,12 @@ public final class Proxy implements AutoCloseable {
                         Function<ResolvedRoute, Duration> webSocketIdleTimeout) {
         UpstreamConnections connections = new UpstreamConnections(settings.connectTimeout(),
                 settings.upstreamIdleTimeout());
+        HttpsPolicy https = new HttpsPolicy(settings.httpsPort());
         ProxyHandler handler = new ProxyHandler(routes, settings.trustedProxies(), new UpstreamCall(connections),
-                observer, new HttpsPolicy(settings.httpsPort()));
+                observer, https);
         WebSocketProxy webSockets = new WebSocketProxy(routes, settings.trustedProxies(), connections,
                 webSocketIdleTimeout);
-        return new Proxy(connections, handler, webSockets);
+        return new Proxy(connections, handler, webSockets, https, settings.trustedProxies());
     }
 
     /** A WebSocket that carried nothing either way this long is closed, unless its route says otherwise. */
@@ -84,6 +96,8 @@ public final class Proxy implements AutoCloseable {
      *     <li>blocking sockets rather than NIO channels: Helidon's NIO socket writes through an 8 KiB staging buffer,
      *     one system call per 8 KiB (bench/NOTES.md), where a blocking socket writes a response in one;</li>
      *     <li>no output buffer: the relay writes whole pieces and flushes each, so a buffer only adds a copy;</li>
+     *     <li>HTTP/1.1 requests read first by Portico's own reader ({@link Http1Fast}), which hands a connection to
+     *     Helidon's at the first request it does not take;</li>
      *     <li>exactly these protocols, none found by the service loader: HTTP/1.1; HTTP/2 (h2 by ALPN on a TLS
      *     listener, h2c with prior knowledge on a plain one; the h2c upgrade is declined, see
      *     {@link H2cUpgradeRefusal}); WebSocket upgrades taken by Portico's own relay ({@link WebSocketRelay}) rather
@@ -95,16 +109,32 @@ public final class Proxy implements AutoCloseable {
      * upstream sent none.
      */
     public void configure(ListenerConfig.BuilderBase<?, ?> listener) {
+        Http1Config http1 = Http1Config.builder().validateResponseHeaders(false).receiveLog(false).sendLog(false)
+                .build();
+        List<ProtocolConfig> protocols = new ArrayList<>();
+        protocols.add(http1);
+        protocols.add(Http2Config.create());
+        protocols.addAll(WebSocketUpgradeProvider.configs(webSockets));
         listener.maxPayloadSize(-1)
                 .contentEncoding(PassThroughContentCoding.INSTANCE)
                 .connectionOptions(options -> options.tcpNoDelay(true))
                 .protocolsDiscoverServices(false)
-                .addProtocol(Http1Config.builder().validateResponseHeaders(false).receiveLog(false).sendLog(false)
-                        .build())
-                .addProtocol(Http2Config.create())
-                .addProtocols(WebSocketUpgradeProvider.configs(webSockets))
+                .addProtocols(protocols)
+                .addConnectionSelector(fastHttp1(http1, protocols))
                 .useNio(false)
                 .writeBufferSize(0);
+    }
+
+    /**
+     * Portico's HTTP/1.1 reader in front of Helidon's ({@link Http1Fast}), with a Helidon HTTP/1.1 selector of its own
+     * to hand connections to, made by Helidon's provider from the listener's protocols just as the listener makes its
+     * own, so that it has the same settings and the same upgraders (WebSocket, the h2c refusal).
+     */
+    private Http1Fast fastHttp1(Http1Config http1, List<ProtocolConfig> protocols) {
+        ServerConnectionSelector helidon = new Http1ConnectionProvider().create("proxy", http1,
+                ProtocolConfigs.create(protocols));
+        return new Http1Fast(helidon, handler, https, trustedProxies, http1.maxPrologueLength(),
+                http1.maxHeadersSize());
     }
 
     /**

@@ -17,6 +17,8 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpPrologue;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
 import io.helidon.http.ServerRequestHeaders;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
@@ -27,6 +29,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +39,8 @@ import java.util.function.UnaryOperator;
  * Every request on the proxy listener: asks the domain which route serves it, sends it to the target the route's
  * balancer picks, and relays the answer, or answers 404, 502 or 504 itself. Failures are told apart by whose
  * fault they are: the upstream's are logged as warnings and reported to the observer as such; a client that goes
- * away is logged at DEBUG and never counted against the upstream.
+ * away is logged at DEBUG and never counted against the upstream. Its forwarding loop serves both readers of a
+ * request: Helidon's (this {@link Handler}) and Portico's own HTTP/1.1 reader ({@link Http1Fast}).
  */
 final class ProxyHandler implements Handler {
     private static final System.Logger LOG = System.getLogger(ProxyHandler.class.getName());
@@ -80,28 +84,47 @@ final class ProxyHandler implements Handler {
         }
     }
 
+    /**
+     * The route for a request {@link Http1Fast} may forward itself: one that resolves to a route, is not redirected
+     * to HTTPS, and whose upstream does not hash on the request (the key may need its cookies); null for every other,
+     * which Helidon's connection then reads and this handler answers.
+     */
+    ResolvedRoute fastRoute(String host, String rawPath, boolean secure) {
+        if (RawPath.hasDotSegment(rawPath)
+                || !(routes.resolve(host, rawPath) instanceof ResolvedRoute route)
+                || route.upstream().policy() == Policy.HASH
+                || HttpsPolicy.redirects(route, secure, rawPath)) {
+            return null;
+        }
+        return route;
+    }
+
     private void forward(ResolvedRoute route, ServerRequest request, ServerResponse response, String host,
                          String rawPath) {
         if (https.answered(route, request, response, host)) {
             return;
         }
-        String scheme = request.isSecure() ? "https" : "http";
         InetAddress clientAddress = clientAddress(request);
-        String clientIp = clientAddress == null ? "unknown" : IpLiteral.format(clientAddress);
-        boolean fromTrustedProxy = clientAddress != null && trustedProxies.contains(clientAddress);
-        LoadBalancer balancer = route.balancer();
         RequestKey key = route.upstream().policy() == Policy.HASH
                 ? requestKey(request, clientAddress == null ? null
                         : trustedProxies.clientOf(clientAddress, HeaderRules.forwardedFor(request.headers())))
                 : RequestKey.NONE;
-        HttpPrologue prologue = request.prologue();
-        String query = prologue.hasQuery() ? "?" + prologue.query().rawValue() : "";
-        RequestBody body = RequestBody.of(request);
+        forward(route, new HelidonExchange(request, response, host, rawPath, clientAddress), key);
+    }
+
+    /**
+     * Sends the request to the target the route's balancer picks, retrying on another as the route's policy allows,
+     * and relays the answer, or answers 502, 503 or 504 itself.
+     */
+    void forward(ResolvedRoute route, ClientExchange exchange, RequestKey key) {
+        LoadBalancer balancer = route.balancer();
+        RequestBody body = exchange.body();
         long started = System.nanoTime();
         List<Target> tried = null;
         Selection selection = balancer.select(key);
         if (!(selection instanceof Selection.Chosen)) {
-            ErrorReplies.noTarget(request, response, route.upstream().name(), selection == Selection.AllFull.INSTANCE);
+            exchange.reply(Status.SERVICE_UNAVAILABLE_503, ErrorReplies.noTargetText(route.upstream().name(),
+                    selection == Selection.AllFull.INSTANCE));
             return;
         }
         for (int attempt = 1; ; attempt++) {
@@ -109,15 +132,12 @@ final class ProxyHandler implements Handler {
             Target target = chosen.target();
             Lease lease = chosen.lease();
             try {
-                HeaderRules.Forwarding forwarding = new HeaderRules.Forwarding(
-                        route.route().preserveHost() && host != null ? host : target.authority(),
-                        clientIp, fromTrustedProxy, scheme, host);
-                UpstreamCall.Outbound outbound = new UpstreamCall.Outbound(prologue.method(), target,
-                        route.upstreamPath(target, rawPath) + query, route.route().timeout(),
-                        out -> HeaderRules.writeToUpstream(request.headers(), out, forwarding), body);
+                UpstreamCall.Outbound outbound = new UpstreamCall.Outbound(exchange.method(), target,
+                        exchange.upstreamTarget(route, target), route.route().timeout(),
+                        exchange.headerLines(route, target), body);
                 switch (upstreams.send(outbound)) {
                     case UpstreamCall.Reply.Answered answered -> {
-                        relay(route, target, lease, request, response, answered, scheme, host);
+                        relay(route, target, lease, exchange, answered);
                         return;
                     }
                     case UpstreamCall.Reply.Failed failed -> {
@@ -127,20 +147,20 @@ final class ProxyHandler implements Handler {
                         }
                         tried.add(target);
                         selection = retryTarget(route, key, tried, new RetryPolicy.FailedAttempt(
-                                failed.failure().retryAs(), prologue.method().text(),
+                                failed.failure().retryAs(), exchange.method().text(),
                                 body != null && !body.replayable(), attempt,
                                 Duration.ofNanos(System.nanoTime() - started)));
                         if (selection == null) {
-                            upstreamFailed(route, target, request, response, failed.failure(), failed.cause(), tried);
+                            upstreamFailed(route, target, exchange, failed.failure(), failed.cause(), tried);
                             return;
                         }
-                        log(Level.WARNING, route, target, request, failed.failure(), failed.cause(),
+                        log(Level.WARNING, route, target, exchange, failed.failure(), failed.cause(),
                                 "; trying " + ((Selection.Chosen) selection).target().url());
                         observer.retried(route, target, failed.failure());
                     }
                     case UpstreamCall.Reply.ClientGone gone -> {
                         lease.release(RequestOutcome.CANCELLED);
-                        clientGone(route, target, request, gone.cause());
+                        clientGone(route, target, exchange, gone.cause());
                     }
                 }
             } finally {
@@ -173,18 +193,10 @@ final class ProxyHandler implements Handler {
         return null;
     }
 
-    private void relay(ResolvedRoute route, Target target, Lease lease, ServerRequest request,
-                       ServerResponse response, UpstreamCall.Reply.Answered answered, String scheme, String host) {
+    private void relay(ResolvedRoute route, Target target, Lease lease, ClientExchange exchange,
+                       UpstreamCall.Reply.Answered answered) {
         int status = answered.response().status();
-        UnaryOperator<String> rewriteLocation = location -> host == null ? location
-                : route.rewriteLocation(location, target, scheme, host);
-        ResponseRelay.Ending ending = HttpVersions.isHttp1(request)
-                ? ResponseRelay.toHttp1(answered.response(), answered.connection(), () -> ClientWriter.of(response),
-                        asksToClose(request.headers()),
-                        new ResponseRelay.Changes(rewriteLocation, https.strictTransport(route, request.isSecure()),
-                                route.route().hsts().isPresent()))
-                : ResponseRelay.toResponse(answered.response(), answered.connection(), response, rewriteLocation);
-        switch (ending) {
+        switch (exchange.relay(route, target, answered)) {
             case ResponseRelay.Ending.Complete ignored -> {
                 lease.release(status >= 500 ? RequestOutcome.SERVER_ERROR : RequestOutcome.SUCCESS);
                 observer.forwarded(route, target, status);
@@ -193,12 +205,11 @@ final class ProxyHandler implements Handler {
                 UpstreamFailure failure = answered.connection().failureOf(failed.cause());
                 lease.release(failure.outcome());
                 // nothing was written yet: the upstream's status and headers are replaced by the error reply
-                response.headers().clear();
-                upstreamFailed(route, target, request, response, failure, failed.cause(), List.of(target));
+                upstreamFailed(route, target, exchange, failure, failed.cause(), List.of(target));
             }
             case ResponseRelay.Ending.UpstreamFailedMidBody failed -> {
                 lease.release(UpstreamFailure.ABORTED_RESPONSE.outcome());
-                log(Level.WARNING, route, target, request, UpstreamFailure.ABORTED_RESPONSE, failed.cause(), "");
+                log(Level.WARNING, route, target, exchange, UpstreamFailure.ABORTED_RESPONSE, failed.cause(), "");
                 observer.upstreamFailed(route, target, UpstreamFailure.ABORTED_RESPONSE);
                 // closing the client's connection is the only way to tell it the body is incomplete: a normal end
                 // would send the last chunk, or leave a Content-Length unmet on a connection still in use
@@ -206,19 +217,21 @@ final class ProxyHandler implements Handler {
             }
             case ResponseRelay.Ending.ClientGone gone -> {
                 lease.release(RequestOutcome.CANCELLED);
-                clientGone(route, target, request, gone.cause());
+                clientGone(route, target, exchange, gone.cause());
             }
         }
     }
 
-    private void upstreamFailed(ResolvedRoute route, Target target, ServerRequest request, ServerResponse response,
+    private void upstreamFailed(ResolvedRoute route, Target target, ClientExchange exchange,
                                 UpstreamFailure failure, Throwable cause, List<Target> tried) {
-        log(Level.WARNING, route, target, request, failure, cause, "");
+        log(Level.WARNING, route, target, exchange, failure, cause, "");
         observer.upstreamFailed(route, target, failure);
         if (failure == UpstreamFailure.UNREACHABLE && triedEveryTarget(route, tried)) {
-            ErrorReplies.noneReachable(request, response, route.upstream().name(), tried.size());
+            exchange.reply(Status.SERVICE_UNAVAILABLE_503,
+                    ErrorReplies.noneReachableText(route.upstream().name(), tried.size()));
         } else {
-            ErrorReplies.upstreamFailed(request, response, route.upstream().name(), failure);
+            exchange.reply(Status.create(failure.status()),
+                    ErrorReplies.upstreamFailedText(route.upstream().name(), failure));
         }
     }
 
@@ -232,26 +245,24 @@ final class ProxyHandler implements Handler {
         return true;
     }
 
-    private void clientGone(ResolvedRoute route, Target target, ServerRequest request, Throwable cause) {
+    private void clientGone(ResolvedRoute route, Target target, ClientExchange exchange, Throwable cause) {
         if (LOG.isLoggable(Level.DEBUG)) {
-            LOG.log(Level.DEBUG, "Client went away during " + describe(route, target, request) + ": " + cause);
+            LOG.log(Level.DEBUG, "Client went away during " + describe(route, target, exchange) + ": " + cause);
         }
         observer.clientAborted(route, target);
         throw new CloseConnectionException("client went away", cause);
     }
 
-    private static void log(Level level, ResolvedRoute route, Target target, ServerRequest request,
+    private static void log(Level level, ResolvedRoute route, Target target, ClientExchange exchange,
                             UpstreamFailure failure, Throwable cause, String outcome) {
         if (LOG.isLoggable(level)) {
             LOG.log(level, "Upstream '" + route.upstream().name() + "' " + failure.description() + " ("
-                    + describe(route, target, request) + "): " + cause + outcome);
+                    + describe(route, target, exchange) + "): " + cause + outcome);
         }
     }
 
-    private static String describe(ResolvedRoute route, Target target, ServerRequest request) {
-        // the path only: a query string may carry credentials
-        return request.prologue().method().text() + " " + request.prologue().uriPath().rawPath()
-                + " via route '" + route.route().name() + "' to " + target.url();
+    private static String describe(ResolvedRoute route, Target target, ClientExchange exchange) {
+        return exchange.describe() + " via route '" + route.route().name() + "' to " + target.url();
     }
 
     /**
@@ -271,5 +282,75 @@ final class ProxyHandler implements Handler {
 
     private static InetAddress clientAddress(ServerRequest request) {
         return request.remotePeer().address() instanceof InetSocketAddress inet ? inet.getAddress() : null;
+    }
+
+    /** A request as Helidon read it, answered through Helidon's response (HTTP/2, and HTTP/1.1 off the fast path). */
+    private final class HelidonExchange implements ClientExchange {
+        private final ServerRequest request;
+        private final ServerResponse response;
+        private final String host;
+        private final String rawPath;
+        private final String scheme;
+        private final String clientIp;
+        private final boolean fromTrustedProxy;
+
+        HelidonExchange(ServerRequest request, ServerResponse response, String host, String rawPath,
+                        InetAddress clientAddress) {
+            this.request = request;
+            this.response = response;
+            this.host = host;
+            this.rawPath = rawPath;
+            this.scheme = request.isSecure() ? "https" : "http";
+            this.clientIp = clientAddress == null ? "unknown" : IpLiteral.format(clientAddress);
+            this.fromTrustedProxy = clientAddress != null && trustedProxies.contains(clientAddress);
+        }
+
+        @Override
+        public Method method() {
+            return request.prologue().method();
+        }
+
+        @Override
+        public String describe() {
+            return request.prologue().method().text() + " " + rawPath;
+        }
+
+        @Override
+        public String upstreamTarget(ResolvedRoute route, Target target) {
+            HttpPrologue prologue = request.prologue();
+            String path = route.upstreamPath(target, rawPath);
+            return prologue.hasQuery() ? path + "?" + prologue.query().rawValue() : path;
+        }
+
+        @Override
+        public UpstreamCall.HeaderLines headerLines(ResolvedRoute route, Target target) {
+            HeaderRules.Forwarding forwarding = new HeaderRules.Forwarding(
+                    route.route().preserveHost() && host != null ? host : target.authority(),
+                    clientIp, fromTrustedProxy, scheme, host);
+            return out -> HeaderRules.writeToUpstream(request.headers(), out, forwarding);
+        }
+
+        @Override
+        public RequestBody body() {
+            return RequestBody.of(request);
+        }
+
+        @Override
+        public ResponseRelay.Ending relay(ResolvedRoute route, Target target, UpstreamCall.Reply.Answered answered) {
+            UnaryOperator<String> rewriteLocation = location -> host == null ? location
+                    : route.rewriteLocation(location, target, scheme, host);
+            return HttpVersions.isHttp1(request)
+                    ? ResponseRelay.toHttp1(answered.response(), answered.connection(), () -> ClientWriter.of(response),
+                            asksToClose(request.headers()),
+                            new ResponseRelay.Changes(rewriteLocation, https.strictTransport(route, request.isSecure()),
+                                    route.route().hsts().isPresent()))
+                    : ResponseRelay.toResponse(answered.response(), answered.connection(), response, rewriteLocation);
+        }
+
+        @Override
+        public void reply(Status status, String text) {
+            response.headers().clear();
+            ErrorReplies.send(request, response, status, text.getBytes(StandardCharsets.UTF_8));
+        }
     }
 }

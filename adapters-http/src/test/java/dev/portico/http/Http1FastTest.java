@@ -1,0 +1,144 @@
+package dev.portico.http;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import static dev.portico.http.ProxyServer.everythingTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Portico's own HTTP/1.1 reader on the proxy listener ({@link Http1Fast}): it forwards simple requests itself and hands
+ * the connection, with the request it does not take still unread, to Helidon's. Which of the two read a request
+ * shows in the name of a header Helidon knows: Portico forwards it as the client spelled it (as nginx does), Helidon
+ * in its own spelling.
+ */
+class Http1FastTest {
+    /** Answers with the request's target and how the upstream received its Accept header's name and its body. */
+    private static RawUpstream echo() throws IOException {
+        return RawUpstream.start((request, conversation) -> {
+            String acceptName = request.headers().stream().filter(h -> h[0].equalsIgnoreCase("accept"))
+                    .map(h -> h[0]).findFirst().orElse("-");
+            conversation.send(200, request.method() + " " + request.target() + " " + acceptName + " "
+                    + request.bodyText());
+        });
+    }
+
+    @Test
+    void forwardsSimpleRequestsItselfAndHandsTheConnectionToHelidonAtTheFirstOther() throws Exception {
+        try (RawUpstream upstream = echo();
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             RawClient client = RawClient.connect(proxy.port())) {
+
+            assertThat(client.send("GET /one?q=1 HTTP/1.1", "Host: example.test", "accept: */*").read("GET")
+                    .bodyText()).isEqualTo("GET /one?q=1 accept ");
+            assertThat(client.send("DELETE /two HTTP/1.1", "Host: example.test", "accept: */*").read("DELETE")
+                    .bodyText()).isEqualTo("DELETE /two accept ");
+
+            // a body: Helidon's connection reads this request from its first byte, and all after it
+            client.send("POST /three HTTP/1.1", "Host: example.test", "accept: */*", "Content-Length: 5");
+            client.sendText("hello");
+            assertThat(client.read("POST").bodyText()).isEqualTo("POST /three Accept hello");
+            assertThat(client.send("GET /four HTTP/1.1", "Host: example.test", "accept: */*").read("GET")
+                    .bodyText()).isEqualTo("GET /four Accept ");
+        }
+    }
+
+    @Test
+    void handsOverARequestWithoutARouteAndTheConnectionStaysUsable() throws Exception {
+        try (RawUpstream upstream = echo();
+             ProxyServer proxy = ProxyServer.start(ProxyServer.routes(ProxyServer.upstream("app", upstream.url()),
+                     ProxyServer.route("api", "/api", "app")));
+             RawClient client = RawClient.connect(proxy.port())) {
+
+            assertThat(client.send("GET /api/a HTTP/1.1", "Host: h", "accept: x").read("GET").bodyText())
+                    .isEqualTo("GET /api/a accept ");
+            RawClient.RawResponse notFound = client.send("GET /elsewhere HTTP/1.1", "Host: h").read("GET");
+            assertThat(notFound.status()).isEqualTo(404);
+            assertThat(notFound.bodyText()).isEqualTo("404 Not Found: no route matches this host and path\n");
+            assertThat(client.send("GET /api/b HTTP/1.1", "Host: h", "accept: x").read("GET").bodyText())
+                    .isEqualTo("GET /api/b Accept ");
+        }
+    }
+
+    @Test
+    void answersPipelinedRequestsInOrder() throws Exception {
+        try (RawUpstream upstream = echo();
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             RawClient client = RawClient.connect(proxy.port())) {
+
+            client.sendText("GET /1 HTTP/1.1\r\nHost: h\r\n\r\nGET /2 HTTP/1.1\r\nHost: h\r\n\r\n"
+                    + "HEAD /3 HTTP/1.1\r\nHost: h\r\n\r\nGET /4 HTTP/1.1\r\nHost: h\r\n\r\n");
+
+            assertThat(client.read("GET").bodyText()).isEqualTo("GET /1 - ");
+            assertThat(client.read("GET").bodyText()).isEqualTo("GET /2 - ");
+            RawClient.RawResponse head = client.read("HEAD");
+            assertThat(head.status()).isEqualTo(200);
+            assertThat(head.header("Content-Length")).isEqualTo("10");
+            assertThat(client.read("GET").bodyText()).isEqualTo("GET /4 - ");
+        }
+    }
+
+    @Test
+    void readsAHeadThatArrivesAByteAtATime() throws Exception {
+        try (RawUpstream upstream = echo();
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             RawClient client = RawClient.connect(proxy.port())) {
+            for (int round = 0; round < 2; round++) {
+                for (byte b : "GET /slow HTTP/1.1\r\nHost: h\r\naccept: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII)) {
+                    client.sendBytes(new byte[] {b});
+                    Thread.sleep(2);
+                }
+                assertThat(client.read("GET").bodyText()).isEqualTo("GET /slow accept ");
+            }
+        }
+    }
+
+    @Test
+    void endsTheConnectionAfterARequestThatAsksForIt() throws Exception {
+        try (RawUpstream upstream = echo();
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             RawClient client = RawClient.connect(proxy.port())) {
+
+            RawClient.RawResponse response = client.send("GET /bye HTTP/1.1", "Host: h", "Connection: close")
+                    .read("GET");
+
+            assertThat(response.bodyText()).isEqualTo("GET /bye - ");
+            assertThat(response.header("Connection")).isEqualTo("close");
+            assertThat(client.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
+    void answersAnUpstreamFailureItselfAndKeepsTheConnection() throws Exception {
+        try (ProxyServer proxy = ProxyServer.start(everythingTo("http://127.0.0.1:1"));
+             RawClient client = RawClient.connect(proxy.port())) {
+            for (int round = 0; round < 2; round++) {
+                RawClient.RawResponse response = client.send("GET / HTTP/1.1", "Host: h").read("GET");
+
+                assertThat(response.status()).isEqualTo(503);
+                assertThat(response.statusLine()).isEqualTo("HTTP/1.1 503 Service Unavailable");
+                assertThat(response.header("Content-Type")).isEqualTo("text/plain; charset=UTF-8");
+                assertThat(response.header("Server")).isEqualTo("portico");
+                assertThat(response.header("Date")).isNotBlank();
+                assertThat(response.header("Connection")).isEqualTo("keep-alive");
+                assertThat(response.bodyText())
+                        .isEqualTo("503 Service Unavailable: no target of upstream 'app' could be reached (1 attempt)\n");
+            }
+        }
+    }
+
+    @Test
+    void leavesAMalformedRequestToHelidonsAnswer() throws Exception {
+        try (RawUpstream upstream = echo();
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             RawClient client = RawClient.connect(proxy.port())) {
+            assertThat(client.send("GET /ok HTTP/1.1", "Host: h").read("GET").status()).isEqualTo(200);
+
+            RawClient.RawResponse response = client.send("GET /twice HTTP/1.1", "Host: a", "Host: b").read("GET");
+
+            assertThat(response.status()).isEqualTo(400);
+        }
+    }
+}
