@@ -27,6 +27,12 @@ final class ErrorReplies {
             "400 Bad Request: this site is served over HTTPS; send a Host header to be redirected there\n"
                     .getBytes(StandardCharsets.US_ASCII);
 
+    /** {@link #noRoute} and {@link #dotSegment} for {@link Http1Fast}, which writes its replies as bytes. */
+    static final ProxyHandler.FastPath.Answer NO_ROUTE_ANSWER =
+            new ProxyHandler.FastPath.Answer(Status.NOT_FOUND_404, NO_ROUTE);
+    static final ProxyHandler.FastPath.Answer DOT_SEGMENT_ANSWER =
+            new ProxyHandler.FastPath.Answer(Status.BAD_REQUEST_400, DOT_SEGMENT);
+
     private static final Header TEXT_PLAIN = HeaderValues.createCached(HeaderNames.CONTENT_TYPE,
             "text/plain; charset=UTF-8");
 

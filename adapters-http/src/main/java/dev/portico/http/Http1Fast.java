@@ -31,8 +31,9 @@ import java.util.function.UnaryOperator;
  * (bench/NOTES.md). This one reads the head where it lies ({@link RequestHead}) and forwards it with
  * {@link ProxyHandler#forward}, the same loop Helidon's path uses, answering as bytes ({@link ResponseRelay}).
  *
- * <p>It takes only what it is sure of: a request without a body, upgrade or expectation, with a well-formed Host, to a
- * route that forwards it (no 404, redirect to HTTPS or hashing balancer). At the first request that is anything else
+ * <p>It takes only what it is sure of: a request without a body, upgrade or expectation, with a well-formed Host, that
+ * is forwarded or answered with a 404 (no route) or 400 (a dot segment), not redirected to HTTPS nor balanced by a
+ * hash of the request. At the first request that is anything else
  * the connection is handed, with that request unread, to Helidon's HTTP/1.1 connection for the rest of its life, so
  * Helidon's limits, validation, error answers, 100-continue, body framing and upgrades apply exactly as before.
  * HTTP/2 never comes here: h2 is chosen by ALPN, and h2c's preface is not an HTTP/1.1 request line.
@@ -118,12 +119,13 @@ final class Http1Fast implements ServerConnectionSelector {
                 waitingForRequest = true;
                 RequestHead.Parse parse = readHead();
                 waitingForRequest = false;
-                ResolvedRoute route = parse == RequestHead.Parse.COMPLETE
-                        ? proxy.fastRoute(head.host(), head.rawPath(), secure) : null;
-                LimitAlgorithm.Outcome outcome = route == null ? null : limit.tryAcquireOutcome(true);
+                ProxyHandler.FastPath path = parse == RequestHead.Parse.COMPLETE
+                        ? proxy.fastPath(head.host(), head.rawPath(), secure) : ProxyHandler.FastPath.Helidon.INSTANCE;
+                LimitAlgorithm.Outcome outcome = path == ProxyHandler.FastPath.Helidon.INSTANCE ? null
+                        : limit.tryAcquireOutcome(true);
                 if (!(outcome instanceof LimitAlgorithm.Outcome.Accepted accepted)) {
-                    // Helidon's connection reads this request again from its first byte, and answers what is not
-                    // forwarded (404, 400, 308, 503 when over the limit) as it always did
+                    // Helidon's connection reads this request again from its first byte, and handles it and what
+                    // follows as it always did (a body, an upgrade, a 400 or 431, a 308 to HTTPS, 503 over the limit)
                     handOver(limit);
                     return;
                 }
@@ -131,7 +133,12 @@ final class Http1Fast implements ServerConnectionSelector {
                 reader.skip(head.length());
                 LimitAlgorithm.Token permit = accepted.token();
                 try {
-                    proxy.forward(route, new Exchange(route), RequestKey.NONE);
+                    switch (path) {
+                        case ProxyHandler.FastPath.Forward(ResolvedRoute route) ->
+                                proxy.forward(route, new Exchange(route), RequestKey.NONE);
+                        case ProxyHandler.FastPath.Answer(Status status, byte[] body) -> answer(status, body, null);
+                        case ProxyHandler.FastPath.Helidon ignored -> throw new IllegalStateException("handed over");
+                    }
                     permit.success();
                 } catch (Throwable e) {
                     permit.dropped();
@@ -259,35 +266,44 @@ final class Http1Fast implements ServerConnectionSelector {
                                               UpstreamCall.Reply.Answered answered) {
                 UnaryOperator<String> rewriteLocation = location -> route.rewriteLocation(location, target, scheme,
                         host);
-                return ResponseRelay.toHttp1(answered.response(), answered.connection(), this::writer, head.close(),
+                return ResponseRelay.toHttp1(answered.response(), answered.connection(), Connection.this::writer,
+                        head.close(),
                         new ResponseRelay.Changes(rewriteLocation, https.strictTransport(route, secure),
                                 route.route().hsts().isPresent()));
             }
 
             @Override
             public void reply(Status status, String text) {
-                byte[] body = text.getBytes(StandardCharsets.UTF_8);
-                HeadWriter out = new HeadWriter(256 + body.length);
-                out.write(HTTP_1_1).writeDecimal(status.code()).write(' ')
-                        .writeLatin1(status.reasonPhrase()).crlf()
-                        .write(TEXT_PLAIN).write(SERVER).write(DATE).write(DateTime.http1Bytes());
                 // the route's HSTS policy covers Portico's own replies too, as on Helidon's path
-                Header strictTransport = https.strictTransport(route, secure);
-                if (strictTransport != null) {
-                    out.write(strictTransport.headerName().nameBytes()).write(':').write(' ')
-                            .writeLatin1(strictTransport.get()).crlf();
-                }
-                out.write(CONTENT_LENGTH).writeDecimal(body.length).crlf()
-                        .write(head.close() ? CLOSE : KEEP_ALIVE).write(body);
-                writer().write(out.array(), 0, out.length());
+                answer(status, text.getBytes(StandardCharsets.UTF_8), https.strictTransport(route, secure));
             }
+        }
 
-            private ClientWriter writer() {
-                if (writer == null) {
-                    writer = ClientWriter.of(ctx);
-                }
-                return writer;
+        /**
+         * One of Portico's own replies, as Helidon's response writes them ({@link ErrorReplies}): text/plain, Server,
+         * Date, the route's HSTS header when it has one over TLS, keep-alive unless the client asked to close; the
+         * body's length but not the body in answer to HEAD.
+         */
+        private void answer(Status status, byte[] body, Header strictTransport) {
+            HeadWriter out = new HeadWriter(256 + body.length);
+            out.write(HTTP_1_1).writeDecimal(status.code()).write(' ').writeLatin1(status.reasonPhrase()).crlf()
+                    .write(TEXT_PLAIN).write(SERVER).write(DATE).write(DateTime.http1Bytes());
+            if (strictTransport != null) {
+                out.write(strictTransport.headerName().nameBytes()).write(':').write(' ')
+                        .writeLatin1(strictTransport.get()).crlf();
             }
+            out.write(CONTENT_LENGTH).writeDecimal(body.length).crlf().write(head.close() ? CLOSE : KEEP_ALIVE);
+            if (head.method() != Method.HEAD) {
+                out.write(body);
+            }
+            writer().write(out.array(), 0, out.length());
+        }
+
+        private ClientWriter writer() {
+            if (writer == null) {
+                writer = ClientWriter.of(ctx);
+            }
+            return writer;
         }
     }
 

@@ -84,19 +84,35 @@ final class ProxyHandler implements Handler {
         }
     }
 
-    /**
-     * The route for a request {@link Http1Fast} may forward itself: one that resolves to a route, is not redirected
-     * to HTTPS, and whose upstream does not hash on the request (the key may need its cookies); null for every other,
-     * which Helidon's connection then reads and this handler answers.
-     */
-    ResolvedRoute fastRoute(String host, String rawPath, boolean secure) {
-        if (RawPath.hasDotSegment(rawPath)
-                || !(routes.resolve(host, rawPath) instanceof ResolvedRoute route)
-                || route.upstream().policy() == Policy.HASH
-                || HttpsPolicy.redirects(route, secure, rawPath)) {
-            return null;
+    /** What {@link Http1Fast} does with a request it read. */
+    sealed interface FastPath {
+        /** Forwards it on this route with {@link #forward}. */
+        record Forward(ResolvedRoute route) implements FastPath {
         }
-        return route;
+
+        /** Answers it with one of Portico's own replies, as this handler would. */
+        record Answer(Status status, byte[] body) implements FastPath {
+        }
+
+        /** Leaves it to Helidon's connection: it is redirected to HTTPS, or its upstream hashes on the request. */
+        enum Helidon implements FastPath { INSTANCE }
+    }
+
+    /**
+     * The way for a request {@link Http1Fast} read: forwarded or answered there as this handler would, or left to
+     * Helidon when it is redirected to HTTPS or its upstream hashes on it (the key may need its cookies).
+     */
+    FastPath fastPath(String host, String rawPath, boolean secure) {
+        if (RawPath.hasDotSegment(rawPath)) {
+            return ErrorReplies.DOT_SEGMENT_ANSWER;
+        }
+        if (!(routes.resolve(host, rawPath) instanceof ResolvedRoute route)) {
+            return ErrorReplies.NO_ROUTE_ANSWER;
+        }
+        if (route.upstream().policy() == Policy.HASH || HttpsPolicy.redirects(route, secure, rawPath)) {
+            return FastPath.Helidon.INSTANCE;
+        }
+        return new FastPath.Forward(route);
     }
 
     private void forward(ResolvedRoute route, ServerRequest request, ServerResponse response, String host,

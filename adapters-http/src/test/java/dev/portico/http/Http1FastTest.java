@@ -1,9 +1,13 @@
 package dev.portico.http;
 
+import dev.portico.domain.model.Route;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
 
 import static dev.portico.http.ProxyServer.everythingTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,7 +50,7 @@ class Http1FastTest {
     }
 
     @Test
-    void handsOverARequestWithoutARouteAndTheConnectionStaysUsable() throws Exception {
+    void answersARequestWithoutARouteOrWithADotSegmentItselfAndGoesOn() throws Exception {
         try (RawUpstream upstream = echo();
              ProxyServer proxy = ProxyServer.start(ProxyServer.routes(ProxyServer.upstream("app", upstream.url()),
                      ProxyServer.route("api", "/api", "app")));
@@ -55,11 +59,44 @@ class Http1FastTest {
             assertThat(client.send("GET /api/a HTTP/1.1", "Host: h", "accept: x").read("GET").bodyText())
                     .isEqualTo("GET /api/a accept ");
             RawClient.RawResponse notFound = client.send("GET /elsewhere HTTP/1.1", "Host: h").read("GET");
-            assertThat(notFound.status()).isEqualTo(404);
+            assertThat(notFound.statusLine()).isEqualTo("HTTP/1.1 404 Not Found");
+            assertThat(notFound.header("Content-Type")).isEqualTo("text/plain; charset=UTF-8");
+            assertThat(notFound.header("Connection")).isEqualTo("keep-alive");
             assertThat(notFound.bodyText()).isEqualTo("404 Not Found: no route matches this host and path\n");
+            RawClient.RawResponse dots = client.send("GET /api/../admin HTTP/1.1", "Host: h").read("GET");
+            assertThat(dots.status()).isEqualTo(400);
+            assertThat(dots.bodyText()).isEqualTo("400 Bad Request: the path has a '.' or '..' segment\n");
+            RawClient.RawResponse headNotFound = client.send("HEAD /elsewhere HTTP/1.1", "Host: h").read("HEAD");
+            assertThat(headNotFound.status()).isEqualTo(404);
+            assertThat(headNotFound.header("Content-Length")).isEqualTo("51");
+            assertThat(headNotFound.body()).isEmpty();
+
+            // still read by Portico: the client's spelling of Accept reaches the upstream
+            assertThat(client.send("GET /api/b HTTP/1.1", "Host: h", "accept: x").read("GET").bodyText())
+                    .isEqualTo("GET /api/b accept ");
+        }
+    }
+
+    @Test
+    void handsARequestRedirectedToHttpsToHelidon() throws Exception {
+        try (RawUpstream upstream = echo();
+             ProxyServer proxy = ProxyServer.start(ProxyServer.routes(ProxyServer.upstream("app", upstream.url()),
+                     ProxyServer.route("api", "/api", "app"), redirectingRoute()));
+             RawClient client = RawClient.connect(proxy.port())) {
+
+            assertThat(client.send("GET /api/a HTTP/1.1", "Host: h", "accept: x").read("GET").bodyText())
+                    .isEqualTo("GET /api/a accept ");
+            RawClient.RawResponse redirect = client.send("GET /secure/x?y=1 HTTP/1.1", "Host: h").read("GET");
+            assertThat(redirect.status()).isEqualTo(308);
+            assertThat(redirect.header("Location")).startsWith("https://h").endsWith("/secure/x?y=1");
             assertThat(client.send("GET /api/b HTTP/1.1", "Host: h", "accept: x").read("GET").bodyText())
                     .isEqualTo("GET /api/b Accept ");
         }
+    }
+
+    private static Route redirectingRoute() {
+        return new Route("secure", List.of(), "/secure", "app", false, false, Route.DEFAULT_TIMEOUT, true,
+                Optional.empty(), Route.DEFAULT_WEBSOCKET_IDLE_TIMEOUT);
     }
 
     @Test
@@ -114,6 +151,9 @@ class Http1FastTest {
     void answersAnUpstreamFailureItselfAndKeepsTheConnection() throws Exception {
         try (ProxyServer proxy = ProxyServer.start(everythingTo("http://127.0.0.1:1"));
              RawClient client = RawClient.connect(proxy.port())) {
+            RawClient.RawResponse head = client.send("HEAD / HTTP/1.1", "Host: h").read("HEAD");
+            assertThat(head.status()).isEqualTo(503);
+            assertThat(head.body()).isEmpty();
             for (int round = 0; round < 2; round++) {
                 RawClient.RawResponse response = client.send("GET / HTTP/1.1", "Host: h").read("GET");
 
