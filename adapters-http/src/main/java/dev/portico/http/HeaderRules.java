@@ -1,11 +1,15 @@
 package dev.portico.http;
 
+import dev.portico.domain.model.ResolvedRoute;
+import dev.portico.domain.model.Target;
+
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Headers;
 
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,6 +67,26 @@ final class HeaderRules {
      */
     record Forwarding(String upstreamHost, String clientAddress, boolean trustedClient, String scheme,
                       String clientHost) {
+    }
+
+    /**
+     * Who sent a request, as the forwarding tells the upstream; the same for every request on a connection.
+     *
+     * @param address the client's IP address as X-Forwarded-For writes it ("unknown" when it has none)
+     * @param trusted whether the client is a trusted proxy whose X-Forwarded-* headers are kept
+     * @param scheme  http or https, as the client reached Portico
+     */
+    record Client(String address, boolean trusted, String scheme) {
+        static Client of(InetAddress address, boolean secure, ProxySettings.TrustedProxies trustedProxies) {
+            return new Client(address == null ? "unknown" : IpLiteral.format(address),
+                    address != null && trustedProxies.contains(address), secure ? "https" : "http");
+        }
+
+        /** What the target of a route is told about a request with this Host (null when it sent none). */
+        Forwarding forwarding(ResolvedRoute route, Target target, String host) {
+            return new Forwarding(route.route().preserveHost() && host != null ? host : target.authority(), address,
+                    trusted, scheme, host);
+        }
     }
 
     /**

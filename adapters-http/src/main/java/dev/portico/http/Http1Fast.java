@@ -17,7 +17,6 @@ import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -89,10 +88,7 @@ final class Http1Fast implements ServerConnectionSelector {
         private final DataReader reader;
         private final RequestHead head = new RequestHead(maxPrologue, maxHead);
         private final boolean secure;
-        private final String scheme;
-        private final InetAddress clientAddress;
-        private final String clientIp;
-        private final boolean fromTrustedProxy;
+        private final HeaderRules.Client client;
         private ClientWriter writer;
 
         private volatile Thread thread;
@@ -105,11 +101,9 @@ final class Http1Fast implements ServerConnectionSelector {
             this.ctx = ctx;
             this.reader = ctx.dataReader();
             this.secure = ctx.isSecure();
-            this.scheme = secure ? "https" : "http";
-            this.clientAddress = ctx.remotePeer().address() instanceof InetSocketAddress inet ? inet.getAddress()
-                    : null;
-            this.clientIp = clientAddress == null ? "unknown" : IpLiteral.format(clientAddress);
-            this.fromTrustedProxy = clientAddress != null && trustedProxies.contains(clientAddress);
+            this.client = HeaderRules.Client.of(
+                    ctx.remotePeer().address() instanceof InetSocketAddress inet ? inet.getAddress() : null, secure,
+                    trustedProxies);
         }
 
         @Override
@@ -243,9 +237,7 @@ final class Http1Fast implements ServerConnectionSelector {
 
             @Override
             public UpstreamCall.HeaderLines headerLines(ResolvedRoute route, Target target) {
-                HeaderRules.Forwarding forwarding = new HeaderRules.Forwarding(
-                        route.route().preserveHost() ? host : target.authority(), clientIp, fromTrustedProxy,
-                        scheme, host);
+                HeaderRules.Forwarding forwarding = client.forwarding(route, target, host);
                 return out -> {
                     head.writeEndToEnd(out);
                     HeaderRules.writeForwarding(out, forwarding,
@@ -264,8 +256,8 @@ final class Http1Fast implements ServerConnectionSelector {
             @Override
             public ResponseRelay.Ending relay(ResolvedRoute route, Target target,
                                               UpstreamCall.Reply.Answered answered) {
-                UnaryOperator<String> rewriteLocation = location -> route.rewriteLocation(location, target, scheme,
-                        host);
+                UnaryOperator<String> rewriteLocation = location -> route.rewriteLocation(location, target,
+                        client.scheme(), host);
                 return ResponseRelay.toHttp1(answered.response(), answered.connection(), Connection.this::writer,
                         head.close(),
                         new ResponseRelay.Changes(rewriteLocation, https.strictTransport(route, secure),

@@ -306,9 +306,7 @@ final class ProxyHandler implements Handler {
         private final ServerResponse response;
         private final String host;
         private final String rawPath;
-        private final String scheme;
-        private final String clientIp;
-        private final boolean fromTrustedProxy;
+        private final HeaderRules.Client client;
 
         HelidonExchange(ServerRequest request, ServerResponse response, String host, String rawPath,
                         InetAddress clientAddress) {
@@ -316,9 +314,7 @@ final class ProxyHandler implements Handler {
             this.response = response;
             this.host = host;
             this.rawPath = rawPath;
-            this.scheme = request.isSecure() ? "https" : "http";
-            this.clientIp = clientAddress == null ? "unknown" : IpLiteral.format(clientAddress);
-            this.fromTrustedProxy = clientAddress != null && trustedProxies.contains(clientAddress);
+            this.client = HeaderRules.Client.of(clientAddress, request.isSecure(), trustedProxies);
         }
 
         @Override
@@ -340,9 +336,7 @@ final class ProxyHandler implements Handler {
 
         @Override
         public UpstreamCall.HeaderLines headerLines(ResolvedRoute route, Target target) {
-            HeaderRules.Forwarding forwarding = new HeaderRules.Forwarding(
-                    route.route().preserveHost() && host != null ? host : target.authority(),
-                    clientIp, fromTrustedProxy, scheme, host);
+            HeaderRules.Forwarding forwarding = client.forwarding(route, target, host);
             return out -> HeaderRules.writeToUpstream(request.headers(), out, forwarding);
         }
 
@@ -354,7 +348,7 @@ final class ProxyHandler implements Handler {
         @Override
         public ResponseRelay.Ending relay(ResolvedRoute route, Target target, UpstreamCall.Reply.Answered answered) {
             UnaryOperator<String> rewriteLocation = location -> host == null ? location
-                    : route.rewriteLocation(location, target, scheme, host);
+                    : route.rewriteLocation(location, target, client.scheme(), host);
             return HttpVersions.isHttp1(request)
                     ? ResponseRelay.toHttp1(answered.response(), answered.connection(), () -> ClientWriter.of(response),
                             asksToClose(request.headers()),

@@ -144,7 +144,8 @@ final class RequestHead {
             return end == -1 && held < maxHead ? Parse.INCOMPLETE : Parse.OTHER;
         }
         length = end;
-        return requestLine() && headerLines() ? Parse.COMPLETE : Parse.OTHER;
+        int headers = requestLine();
+        return headers >= 0 && headerLines(headers) ? Parse.COMPLETE : Parse.OTHER;
     }
 
     /**
@@ -176,8 +177,11 @@ final class RequestHead {
         return firstLine < 0 && held > maxPrologue ? -2 : -1;
     }
 
-    /** {@code METHOD SP origin-form SP HTTP/1.1 CRLF}, with a method the proxy knows by name. */
-    private boolean requestLine() {
+    /**
+     * {@code METHOD SP origin-form SP HTTP/1.1 CRLF}, with a method the proxy knows by name: where the header lines
+     * start, or -1.
+     */
+    private int requestLine() {
         byte[] b = bytes;
         int i = 0;
         while (TCHAR[b[i] & 0xff]) {
@@ -185,47 +189,35 @@ final class RequestHead {
         }
         method = method(b, i);
         if (method == null || b[i] != ' ' || b[i + 1] != '/') {
-            return false;
+            return -1;
         }
-        i++;
-        pathStart = i;
+        pathStart = i + 1;
+        pathEnd = uriEnd(b, pathStart, false);
+        queryEnd = b[pathEnd] == '?' ? uriEnd(b, pathEnd + 1, true) : pathEnd;
+        int end = queryEnd + HTTP_1_1_CRLF.length;
+        return end <= length && Arrays.equals(b, queryEnd, end, HTTP_1_1_CRLF, 0, HTTP_1_1_CRLF.length) ? end : -1;
+    }
+
+    /**
+     * Where a run of path characters ends (pchar and '/', RFC 3986; '?' too in a query), a '%' counting only with two
+     * hex digits after it. The head's CRLF ends every run before the bytes held do.
+     */
+    private static int uriEnd(byte[] b, int i, boolean query) {
         while (true) {
             int c = b[i] & 0xff;
-            if (PCHAR[c] || c == '/') {
+            if (PCHAR[c] || c == '/' || (query && c == '?')) {
                 i++;
             } else if (c == '%' && HEX[b[i + 1] & 0xff] && HEX[b[i + 2] & 0xff]) {
                 i += 3;
             } else {
-                break;
+                return i;
             }
         }
-        pathEnd = i;
-        if (b[i] == '?') {
-            i++;
-            while (true) {
-                int c = b[i] & 0xff;
-                if (PCHAR[c] || c == '/' || c == '?') {
-                    i++;
-                } else if (c == '%' && HEX[b[i + 1] & 0xff] && HEX[b[i + 2] & 0xff]) {
-                    i += 3;
-                } else {
-                    break;
-                }
-            }
-        }
-        queryEnd = i;
-        if (i + HTTP_1_1_CRLF.length > length || !Arrays.equals(b, i, i + HTTP_1_1_CRLF.length, HTTP_1_1_CRLF, 0, HTTP_1_1_CRLF.length)) {
-            return false;
-        }
-        lineStart = i + HTTP_1_1_CRLF.length;
-        return true;
     }
 
-    private int lineStart;
-
-    private boolean headerLines() {
+    private boolean headerLines(int start) {
         byte[] b = bytes;
-        int i = lineStart;
+        int i = start;
         lineCount = 0;
         hostStart = -1;
         close = false;

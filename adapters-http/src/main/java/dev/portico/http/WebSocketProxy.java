@@ -107,13 +107,8 @@ final class WebSocketProxy implements AutoCloseable {
         }
         boolean relayed = false;
         try {
-            String scheme = client.isSecure() ? "https" : "http";
-            HeaderRules.Forwarding forwarding = new HeaderRules.Forwarding(
-                    route.route().preserveHost() && host != null ? host : target.authority(),
-                    clientAddress == null ? "unknown" : IpLiteral.format(clientAddress),
-                    clientAddress != null && trustedProxies.contains(clientAddress),
-                    scheme,
-                    host);
+            HeaderRules.Forwarding forwarding = HeaderRules.Client.of(clientAddress, client.isSecure(), trustedProxies)
+                    .forwarding(route, target, host);
             String rawTarget = route.upstreamPath(target, rawPath)
                     + (prologue.hasQuery() ? "?" + prologue.query().rawValue() : "");
             WebSocketHandshake.sendRequest(connection, prologue.method().text(), rawTarget, headers, forwarding);
@@ -131,7 +126,7 @@ final class WebSocketProxy implements AutoCloseable {
             }
             try {
                 WebSocketHandshake.relayRefusal(client, head, connection, location -> host == null ? location
-                        : route.rewriteLocation(location, target, scheme, host));
+                        : route.rewriteLocation(location, target, forwarding.scheme(), host));
             } finally {
                 connection.close();
             }

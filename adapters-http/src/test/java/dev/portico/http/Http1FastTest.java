@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -166,6 +167,39 @@ class Http1FastTest {
                 assertThat(response.bodyText())
                         .isEqualTo("503 Service Unavailable: no target of upstream 'app' could be reached (1 attempt)\n");
             }
+        }
+    }
+
+    @Test
+    void aStoppingServerEndsAConnectionWaitingForItsNextRequest() throws Exception {
+        try (RawUpstream upstream = echo()) {
+            ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+            try (RawClient client = RawClient.connect(proxy.port())) {
+                assertThat(client.send("GET /a HTTP/1.1", "Host: h", "accept: x").read("GET").bodyText())
+                        .isEqualTo("GET /a accept ");
+
+                long started = System.nanoTime();
+                proxy.close();
+
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+                assertThat(client.closedByPeer()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void closesAConnectionIdleLongerThanTheListenerAllows() throws Exception {
+        try (RawUpstream upstream = echo();
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()), ProxySettings.defaults(),
+                     listener -> listener.idleConnectionTimeout(Duration.ofMillis(300))
+                             .idleConnectionPeriod(Duration.ofMillis(100)));
+             RawClient client = RawClient.connect(proxy.port())) {
+            assertThat(client.send("GET /a HTTP/1.1", "Host: h", "accept: x").read("GET").bodyText())
+                    .isEqualTo("GET /a accept ");
+            long started = System.nanoTime();
+
+            assertThat(client.closedByPeer()).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
         }
     }
 
