@@ -73,6 +73,9 @@ public final class Proxy implements AutoCloseable {
         return new Proxy(connections, handler, webSockets, https, settings.trustedProxies());
     }
 
+    /** HTTP/2 streams one client connection may have open at once (nginx's default). */
+    static final int MAX_CONCURRENT_STREAMS = 128;
+
     /** A WebSocket that carried nothing either way this long is closed, unless its route says otherwise. */
     public static final Duration DEFAULT_WEBSOCKET_IDLE_TIMEOUT = WebSocketProxy.DEFAULT_IDLE_TIMEOUT;
 
@@ -113,7 +116,9 @@ public final class Proxy implements AutoCloseable {
                 .build();
         List<ProtocolConfig> protocols = new ArrayList<>();
         protocols.add(http1);
-        protocols.add(Http2Config.create());
+        // nginx's http2_max_concurrent_streams: Helidon's default (8192) lets one connection hold thousands of upstream
+        // requests at once
+        protocols.add(Http2Config.builder().maxConcurrentStreams(MAX_CONCURRENT_STREAMS).build());
         protocols.addAll(WebSocketUpgradeProvider.configs(webSockets));
         listener.maxPayloadSize(-1)
                 .contentEncoding(PassThroughContentCoding.INSTANCE)
