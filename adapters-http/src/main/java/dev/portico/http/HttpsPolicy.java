@@ -83,23 +83,25 @@ final class HttpsPolicy {
 
     private void redirect(ServerRequest request, ServerResponse response, String host) {
         if (host == null || host.isEmpty()) {
-            ErrorReplies.noHostToRedirect(request, response);
+            ErrorReplies.noHostToRedirect(response);
             return;
         }
-        ErrorReplies.redirectToHttps(request, response, location(host, request.prologue()));
+        HttpPrologue prologue = request.prologue();
+        ErrorReplies.redirectToHttps(response, location(host, prologue.uriPath().rawPath(),
+                prologue.hasQuery() ? "?" + prologue.query().rawValue() : ""));
     }
 
-    /** {@code https://host[:port]/raw/path?raw=query}: the client's bytes exactly, on the HTTPS port. */
-    String location(String host, HttpPrologue prologue) {
+    /**
+     * {@code https://host[:port]/raw/path?raw=query}: the client's bytes exactly, on the HTTPS port.
+     *
+     * @param rawQuery the query as sent, '?' included, or empty
+     */
+    String location(String host, String rawPath, String rawQuery) {
         StringBuilder location = new StringBuilder(64).append("https://").append(hostWithoutPort(host));
         if (httpsPort != 443) {
             location.append(':').append(httpsPort);
         }
-        location.append(prologue.uriPath().rawPath());
-        if (prologue.hasQuery()) {
-            location.append('?').append(prologue.query().rawValue());
-        }
-        return location.toString();
+        return location.append(rawPath).append(rawQuery).toString();
     }
 
     /** {@code example.com:8080} -> {@code example.com}; {@code [::1]:8080} -> {@code [::1]}. */

@@ -6,20 +6,20 @@ import dev.portico.domain.model.Target;
 import dev.portico.domain.model.Upstream;
 import dev.portico.domain.port.ResolveRoute;
 
+import io.helidon.common.concurrency.limits.FixedLimit;
+import io.helidon.common.concurrency.limits.Limit;
+import io.helidon.common.tls.Tls;
 import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.ProtocolConfigs;
-import io.helidon.webserver.http1.Http1ConnectionProvider;
-import io.helidon.webserver.spi.ProtocolConfig;
-import io.helidon.webserver.spi.ServerConnectionSelector;
-import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http2.Http2Config;
+import io.helidon.webserver.http2.Http2ConnectionProvider;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
@@ -28,19 +28,26 @@ import java.util.function.Function;
  * the connections to the upstreams.
  */
 public final class Proxy implements AutoCloseable {
+    private final ProxySettings settings;
     private final UpstreamConnections connections;
     private final ProxyHandler handler;
     private final WebSocketProxy webSockets;
-    private final HttpsPolicy https;
-    private final ProxySettings.TrustedProxies trustedProxies;
+    private final Http1Connection.Shared http1;
+    private final ClientDeadlines deadlines;
+    /** The proxy listeners' requests in flight, together; one more gets 503 at once. */
+    private final Limit requests;
+    private final List<ClientConnections> listeners = new CopyOnWriteArrayList<>();
 
-    private Proxy(UpstreamConnections connections, ProxyHandler handler, WebSocketProxy webSockets, HttpsPolicy https,
-                  ProxySettings.TrustedProxies trustedProxies) {
+    private Proxy(ProxySettings settings, UpstreamConnections connections, ProxyHandler handler,
+                  WebSocketProxy webSockets, Http1Connection.Shared http1) {
+        this.settings = settings;
         this.connections = connections;
         this.handler = handler;
         this.webSockets = webSockets;
-        this.https = https;
-        this.trustedProxies = trustedProxies;
+        this.http1 = http1;
+        this.deadlines = new ClientDeadlines(settings.clients().shortestTimeout());
+        int permits = settings.clients().maxRequests();
+        this.requests = FixedLimit.create(limit -> limit.permits(permits));
     }
 
     public static Proxy create(ResolveRoute routes, ProxySettings settings) {
@@ -66,15 +73,15 @@ public final class Proxy implements AutoCloseable {
         UpstreamConnections connections = new UpstreamConnections(settings.connectTimeout(),
                 settings.upstreamIdleTimeout());
         HttpsPolicy https = new HttpsPolicy(settings.httpsPort());
+        ErrorReplies replies = new ErrorReplies(settings.detailedErrors());
         ProxyHandler handler = new ProxyHandler(routes, settings.trustedProxies(), new UpstreamCall(connections),
-                observer, https);
+                observer, https, replies);
         WebSocketProxy webSockets = new WebSocketProxy(routes, settings.trustedProxies(), connections,
-                webSocketIdleTimeout);
-        return new Proxy(connections, handler, webSockets, https, settings.trustedProxies());
+                webSocketIdleTimeout, replies);
+        Http1Connection.Shared http1 = new Http1Connection.Shared(handler, routes, https, settings.trustedProxies(),
+                webSockets, settings.clients());
+        return new Proxy(settings, connections, handler, webSockets, http1);
     }
-
-    /** HTTP/2 streams one client connection may have open at once (nginx's default). */
-    static final int MAX_CONCURRENT_STREAMS = 128;
 
     /** A WebSocket that carried nothing either way this long is closed, unless its route says otherwise. */
     public static final Duration DEFAULT_WEBSOCKET_IDLE_TIMEOUT = WebSocketProxy.DEFAULT_IDLE_TIMEOUT;
@@ -85,61 +92,44 @@ public final class Proxy implements AutoCloseable {
     }
 
     /**
-     * Listener settings the data plane relies on, for the proxy's listener ({@code WebServerConfig.Builder} for the
-     * default one):
+     * Makes a listener a proxy listener ({@code WebServerConfig.Builder} for the default one); call it after the
+     * listener's TLS, if any, is set:
      * <ul>
+     *     <li>every connection goes to {@link ClientConnections}, the listener's only connection selector: counted
+     *     against the connection limit, watched for the client timeouts, and read by Portico's HTTP/1.x reader
+     *     ({@link Http1Connection}) or Helidon's HTTP/2 (h2 by ALPN on TLS, h2c with prior knowledge on plain
+     *     HTTP; an h2c upgrade request is served as HTTP/1.1), with at most the configured concurrent streams;</li>
+     *     <li>the proxy listeners share one limit of requests in flight; past it a request gets 503 at once;</li>
      *     <li>no maximum payload size: bodies stream through and are never held, so their size is the upstream's
      *     business;</li>
      *     <li>content codings pass through untouched in both directions (see {@link PassThroughContentCoding});</li>
      *     <li>TCP_NODELAY: the proxy writes each piece of a streamed body as it gets it;</li>
-     *     <li>response headers are not validated a second time on the way out: {@link ResponseHead} validated the
-     *     upstream's as it read them, and Portico's own are constants or built from validated request headers;</li>
-     *     <li>no wire logging of each request and response (Helidon's TRACE-level listeners cost a dispatch per
-     *     message even when TRACE is off); Portico logs what goes wrong itself;</li>
      *     <li>blocking sockets rather than NIO channels: Helidon's NIO socket writes through an 8 KiB staging buffer,
      *     one system call per 8 KiB (bench/NOTES.md), where a blocking socket writes a response in one;</li>
-     *     <li>no output buffer: the relay writes whole pieces and flushes each, so a buffer only adds a copy;</li>
-     *     <li>HTTP/1.1 requests read first by Portico's own reader ({@link Http1Fast}), which hands a connection to
-     *     Helidon's at the first request it does not take;</li>
-     *     <li>exactly these protocols, none found by the service loader: HTTP/1.1; HTTP/2 (h2 by ALPN on a TLS
-     *     listener, h2c with prior knowledge on a plain one; the h2c upgrade is declined, see
-     *     {@link H2cUpgradeRefusal}); WebSocket upgrades taken by Portico's own relay ({@link WebSocketRelay}) rather
-     *     than by a Helidon WebSocket server that may be on the class path.</li>
+     *     <li>no output buffer: the relay writes whole pieces and flushes each, so a buffer only adds a copy.</li>
      * </ul>
-     * Helidon's other defaults are kept on purpose: request header, Host and path validation stay on (a proxy is the
-     * first line against malformed requests), "100 Continue" is sent when the handler first reads the body (so a
-     * request refused before that never makes the client send its body), and a Date header is added only when the
-     * upstream sent none.
+     * HTTP/2 keeps Helidon's validation of requests and its "100 Continue" when the handler first reads the body.
      */
     public void configure(ListenerConfig.BuilderBase<?, ?> listener) {
-        Http1Config http1 = Http1Config.builder().validateResponseHeaders(false).receiveLog(false).sendLog(false)
-                .build();
-        List<ProtocolConfig> protocols = new ArrayList<>();
-        protocols.add(http1);
-        // nginx's http2_max_concurrent_streams: Helidon's default (8192) lets one connection hold thousands of upstream
-        // requests at once
-        protocols.add(Http2Config.builder().maxConcurrentStreams(MAX_CONCURRENT_STREAMS).build());
-        protocols.addAll(WebSocketUpgradeProvider.configs(webSockets));
+        ProxySettings.ClientLimits limits = settings.clients();
+        // nginx's http2_max_concurrent_streams: Helidon's default (8192) lets one connection hold thousands of
+        // upstream requests at once
+        Http2Config http2 = Http2Config.builder().maxConcurrentStreams(limits.maxStreams()).build();
+        ClientConnections front = new ClientConnections(listener.name(), limits, deadlines,
+                new Http2ConnectionProvider().create(listener.name(), http2, ProtocolConfigs.create(List.of(http2))),
+                http1);
+        listeners.add(front);
+        listener.tls().ifPresent(tls -> listener.tls(Tls.builder().from(tls.prototype())
+                .sslContext(new AdmittingSslContext(tls.sslContext(), front::admit)).build()));
         listener.maxPayloadSize(-1)
                 .contentEncoding(PassThroughContentCoding.INSTANCE)
                 .connectionOptions(options -> options.tcpNoDelay(true))
                 .protocolsDiscoverServices(false)
-                .addProtocols(protocols)
-                .addConnectionSelector(fastHttp1(http1, protocols))
+                .protocols(List.of())
+                .connectionSelectors(List.of(front))
+                .concurrencyLimit(requests)
                 .useNio(false)
                 .writeBufferSize(0);
-    }
-
-    /**
-     * Portico's HTTP/1.1 reader in front of Helidon's ({@link Http1Fast}), with a Helidon HTTP/1.1 selector of its own
-     * to hand connections to, made by Helidon's provider from the listener's protocols just as the listener makes its
-     * own, so that it has the same settings and the same upgraders (WebSocket, the h2c refusal).
-     */
-    private Http1Fast fastHttp1(Http1Config http1, List<ProtocolConfig> protocols) {
-        ServerConnectionSelector helidon = new Http1ConnectionProvider().create("proxy", http1,
-                ProtocolConfigs.create(protocols));
-        return new Http1Fast(helidon, handler, https, trustedProxies, http1.maxPrologueLength(),
-                http1.maxHeadersSize());
     }
 
     /**
@@ -187,9 +177,15 @@ public final class Proxy implements AutoCloseable {
         return webSockets.openCount();
     }
 
+    /** Open client connections of all proxy listeners, TLS handshakes in progress included. */
+    public int openClientConnections() {
+        return listeners.stream().mapToInt(ClientConnections::open).sum();
+    }
+
     /** Closes every open WebSocket and idle upstream connection; the server must be stopped first. */
     @Override
     public void close() {
+        deadlines.close();
         webSockets.close();
         connections.close();
     }

@@ -14,15 +14,12 @@ import dev.portico.domain.model.Target;
 import dev.portico.domain.port.ResolveRoute;
 
 import io.helidon.http.HeaderNames;
-import io.helidon.http.Headers;
-import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.http.ServerRequestHeaders;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
-import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -40,7 +37,7 @@ import java.util.function.UnaryOperator;
  * balancer picks, and relays the answer, or answers 404, 502 or 504 itself. Failures are told apart by whose
  * fault they are: the upstream's are logged as warnings and reported to the observer as such; a client that goes
  * away is logged at DEBUG and never counted against the upstream. Its forwarding loop serves both readers of a
- * request: Helidon's (this {@link Handler}) and Portico's own HTTP/1.1 reader ({@link Http1Fast}).
+ * request: Helidon's, for HTTP/2 (this {@link Handler}), and Portico's own, for HTTP/1.x ({@link Http1Connection}).
  */
 final class ProxyHandler implements Handler {
     private static final System.Logger LOG = System.getLogger(ProxyHandler.class.getName());
@@ -50,10 +47,12 @@ final class ProxyHandler implements Handler {
     private final UpstreamCall upstreams;
     private final ExchangeObserver observer;
     private final HttpsPolicy https;
+    private final ErrorReplies replies;
 
     ProxyHandler(ResolveRoute routes, ProxySettings.TrustedProxies trustedProxies, UpstreamCall upstreams,
-                 ExchangeObserver observer, HttpsPolicy https) {
+                 ExchangeObserver observer, HttpsPolicy https, ErrorReplies replies) {
         this.routes = routes;
+        this.replies = replies;
         this.https = https;
         this.trustedProxies = trustedProxies;
         this.upstreams = upstreams;
@@ -65,7 +64,10 @@ final class ProxyHandler implements Handler {
         ServerRequestHeaders headers = request.headers();
         String host = headers.contains(HeaderNames.HOST) ? headers.get(HeaderNames.HOST).get() : null;
         String rawPath = request.prologue().uriPath().rawPath();
-        if (RawPath.hasDotSegment(rawPath)) {
+        Method method = request.prologue().method();
+        if (method == Method.TRACE || method == Method.CONNECT) {
+            ErrorReplies.send(response, Status.METHOD_NOT_ALLOWED_405, ErrorReplies.METHOD_NOT_ALLOWED);
+        } else if (RawPath.hasDotSegment(rawPath)) {
             ErrorReplies.dotSegment(request, response);
         } else {
             switch (routes.resolve(host, rawPath)) {
@@ -73,46 +75,6 @@ final class ProxyHandler implements Handler {
                 case ResolvedRoute route -> forward(route, request, response, host, rawPath);
             }
         }
-        if (asksToClose(response.headers()) || asksToClose(headers)) {
-            // Helidon answers "Connection: close" to a client that asked for it (and Portico to a request whose
-            // body it did not read) but then waits for another request on the connection: end it here, once the
-            // response is complete (a streamed body's last chunk is written only when the response is committed)
-            if (response instanceof RoutingResponse routed) {
-                routed.commit();
-            }
-            throw new CloseConnectionException("response said Connection: close");
-        }
-    }
-
-    /** What {@link Http1Fast} does with a request it read. */
-    sealed interface FastPath {
-        /** Forwards it on this route with {@link #forward}. */
-        record Forward(ResolvedRoute route) implements FastPath {
-        }
-
-        /** Answers it with one of Portico's own replies, as this handler would. */
-        record Answer(Status status, byte[] body) implements FastPath {
-        }
-
-        /** Leaves it to Helidon's connection: it is redirected to HTTPS, or its upstream hashes on the request. */
-        enum Helidon implements FastPath { INSTANCE }
-    }
-
-    /**
-     * The way for a request {@link Http1Fast} read: forwarded or answered there as this handler would, or left to
-     * Helidon when it is redirected to HTTPS or its upstream hashes on it (the key may need its cookies).
-     */
-    FastPath fastPath(String host, String rawPath, boolean secure) {
-        if (RawPath.hasDotSegment(rawPath)) {
-            return ErrorReplies.DOT_SEGMENT_ANSWER;
-        }
-        if (!(routes.resolve(host, rawPath) instanceof ResolvedRoute route)) {
-            return ErrorReplies.NO_ROUTE_ANSWER;
-        }
-        if (route.upstream().policy() == Policy.HASH || HttpsPolicy.redirects(route, secure, rawPath)) {
-            return FastPath.Helidon.INSTANCE;
-        }
-        return new FastPath.Forward(route);
     }
 
     private void forward(ResolvedRoute route, ServerRequest request, ServerResponse response, String host,
@@ -139,7 +101,7 @@ final class ProxyHandler implements Handler {
         List<Target> tried = null;
         Selection selection = balancer.select(key);
         if (!(selection instanceof Selection.Chosen)) {
-            exchange.reply(Status.SERVICE_UNAVAILABLE_503, ErrorReplies.noTargetText(route.upstream().name(),
+            exchange.reply(Status.SERVICE_UNAVAILABLE_503, replies.noTarget(route.upstream().name(),
                     selection == Selection.AllFull.INSTANCE));
             return;
         }
@@ -176,6 +138,14 @@ final class ProxyHandler implements Handler {
                     }
                     case UpstreamCall.Reply.ClientGone gone -> {
                         lease.release(RequestOutcome.CANCELLED);
+                        if (gone.cause().malformed()) {
+                            // nothing reached the client yet: it learns why, and the connection ends
+                            LOG.log(Level.DEBUG, () -> "Refused the body of " + describe(route, target, exchange)
+                                    + ": " + gone.cause().refusal());
+                            exchange.reply(Status.BAD_REQUEST_400, new String(ErrorReplies.text(
+                                    Status.BAD_REQUEST_400, gone.cause().refusal()), StandardCharsets.US_ASCII));
+                            return;
+                        }
                         clientGone(route, target, exchange, gone.cause());
                     }
                 }
@@ -244,10 +214,10 @@ final class ProxyHandler implements Handler {
         observer.upstreamFailed(route, target, failure);
         if (failure == UpstreamFailure.UNREACHABLE && triedEveryTarget(route, tried)) {
             exchange.reply(Status.SERVICE_UNAVAILABLE_503,
-                    ErrorReplies.noneReachableText(route.upstream().name(), tried.size()));
+                    replies.noneReachable(route.upstream().name(), tried.size()));
         } else {
             exchange.reply(Status.create(failure.status()),
-                    ErrorReplies.upstreamFailedText(route.upstream().name(), failure));
+                    replies.upstreamFailed(route.upstream().name(), failure));
         }
     }
 
@@ -291,16 +261,11 @@ final class ProxyHandler implements Handler {
                 name -> request.headers().cookies().first(name).orElse(null));
     }
 
-    /** Whether the message says {@code Connection: close}; Helidon's token check alone allocates even without one. */
-    private static boolean asksToClose(Headers headers) {
-        return headers.contains(HeaderNames.CONNECTION) && headers.contains(HeaderValues.CONNECTION_CLOSE);
-    }
-
     private static InetAddress clientAddress(ServerRequest request) {
         return request.remotePeer().address() instanceof InetSocketAddress inet ? inet.getAddress() : null;
     }
 
-    /** A request as Helidon read it, answered through Helidon's response (HTTP/2, and HTTP/1.1 off the fast path). */
+    /** A request as Helidon read it, answered through Helidon's response: HTTP/2. */
     private final class HelidonExchange implements ClientExchange {
         private final ServerRequest request;
         private final ServerResponse response;
@@ -349,18 +314,13 @@ final class ProxyHandler implements Handler {
         public ResponseRelay.Ending relay(ResolvedRoute route, Target target, UpstreamCall.Reply.Answered answered) {
             UnaryOperator<String> rewriteLocation = location -> host == null ? location
                     : route.rewriteLocation(location, target, client.scheme(), host);
-            return HttpVersions.isHttp1(request)
-                    ? ResponseRelay.toHttp1(answered.response(), answered.connection(), () -> ClientWriter.of(response),
-                            asksToClose(request.headers()),
-                            new ResponseRelay.Changes(rewriteLocation, https.strictTransport(route, request.isSecure()),
-                                    route.route().hsts().isPresent()))
-                    : ResponseRelay.toResponse(answered.response(), answered.connection(), response, rewriteLocation);
+            return ResponseRelay.toResponse(answered.response(), answered.connection(), response, rewriteLocation);
         }
 
         @Override
         public void reply(Status status, String text) {
             response.headers().clear();
-            ErrorReplies.send(request, response, status, text.getBytes(StandardCharsets.UTF_8));
+            ErrorReplies.send(response, status, text.getBytes(StandardCharsets.UTF_8));
         }
     }
 }

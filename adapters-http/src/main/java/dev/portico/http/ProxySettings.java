@@ -14,9 +14,12 @@ import java.util.Objects;
  * @param connectTimeout      how long to wait for a TCP (and TLS) connection to a target before a 504
  * @param upstreamIdleTimeout how long an idle keep-alive connection to a target is kept for reuse
  * @param httpsPort           the port a route's redirect to HTTPS sends clients to (left out of the URL when 443)
+ * @param clients             what one client may hold and for how long
+ * @param detailedErrors      whether Portico's own error replies name the upstream and what failed (for debugging);
+ *                            by default they say only what happened, and the log says the rest
  */
 public record ProxySettings(TrustedProxies trustedProxies, Duration connectTimeout, Duration upstreamIdleTimeout,
-                            int httpsPort) {
+                            int httpsPort, ClientLimits clients, boolean detailedErrors) {
     public static final int DEFAULT_HTTPS_PORT = 443;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /**
@@ -29,15 +32,19 @@ public record ProxySettings(TrustedProxies trustedProxies, Duration connectTimeo
         Objects.requireNonNull(trustedProxies, "trustedProxies");
         requirePositive(connectTimeout, "connectTimeout");
         requirePositive(upstreamIdleTimeout, "upstreamIdleTimeout");
+        Objects.requireNonNull(clients, "clients");
         if (httpsPort < 1 || httpsPort > 65535) {
             throw new IllegalArgumentException("httpsPort must be 1 to 65535: " + httpsPort);
         }
     }
 
-    /** No trusted proxies, a 5 s connect timeout, idle upstream connections kept 60 s, redirects to port 443. */
+    /**
+     * No trusted proxies, a 5 s connect timeout, idle upstream connections kept 60 s, redirects to port 443, nginx's
+     * client timeouts, short error replies.
+     */
     public static ProxySettings defaults() {
         return new ProxySettings(TrustedProxies.none(), DEFAULT_CONNECT_TIMEOUT, DEFAULT_UPSTREAM_IDLE_TIMEOUT,
-                DEFAULT_HTTPS_PORT);
+                DEFAULT_HTTPS_PORT, ClientLimits.defaults(), false);
     }
 
     /** The defaults with the trusted proxies of a list such as {@code "10.0.0.0/8, 127.0.0.1, ::1"}. */
@@ -46,20 +53,116 @@ public record ProxySettings(TrustedProxies trustedProxies, Duration connectTimeo
     }
 
     public ProxySettings withTrustedProxies(String list) {
-        return new ProxySettings(TrustedProxies.parse(list), connectTimeout, upstreamIdleTimeout, httpsPort);
+        return new ProxySettings(TrustedProxies.parse(list), connectTimeout, upstreamIdleTimeout, httpsPort, clients,
+                detailedErrors);
     }
 
     public ProxySettings withConnectTimeout(Duration timeout) {
-        return new ProxySettings(trustedProxies, timeout, upstreamIdleTimeout, httpsPort);
+        return new ProxySettings(trustedProxies, timeout, upstreamIdleTimeout, httpsPort, clients, detailedErrors);
     }
 
     public ProxySettings withUpstreamIdleTimeout(Duration timeout) {
-        return new ProxySettings(trustedProxies, connectTimeout, timeout, httpsPort);
+        return new ProxySettings(trustedProxies, connectTimeout, timeout, httpsPort, clients, detailedErrors);
     }
 
     /** The port of the HTTPS listener as clients reach it, for redirects to HTTPS. */
     public ProxySettings withHttpsPort(int port) {
-        return new ProxySettings(trustedProxies, connectTimeout, upstreamIdleTimeout, port);
+        return new ProxySettings(trustedProxies, connectTimeout, upstreamIdleTimeout, port, clients, detailedErrors);
+    }
+
+    public ProxySettings withClients(ClientLimits limits) {
+        return new ProxySettings(trustedProxies, connectTimeout, upstreamIdleTimeout, httpsPort, limits,
+                detailedErrors);
+    }
+
+    public ProxySettings withDetailedErrors(boolean detailed) {
+        return new ProxySettings(trustedProxies, connectTimeout, upstreamIdleTimeout, httpsPort, clients, detailed);
+    }
+
+    /**
+     * What one client may hold of the proxy listeners, and for how long; past a limit the client is refused at once,
+     * never queued. The defaults are nginx's where nginx has one.
+     *
+     * @param headerTimeout       a request head must arrive whole within this, from the connection's start or from its
+     *                            first byte on a kept-alive connection (nginx's client_header_timeout); TLS handshakes
+     *                            included
+     * @param bodyTimeout         the longest wait for the next bytes of a request body (client_body_timeout)
+     * @param keepAliveTimeout    an idle connection between requests is closed after this (keepalive_timeout); an
+     *                            HTTP/2 connection when nothing moved either way on it and no stream is open
+     * @param sendTimeout         the longest a single write to a client may block, when it does not read
+     *                            (send_timeout)
+     * @param maxConnections      client connections one listener keeps open at once; more are closed as they come
+     * @param maxRequests         requests the proxy listeners forward at once, together; more get 503
+     * @param maxStreams          HTTP/2 streams one connection may have open at once (http2_max_concurrent_streams)
+     * @param maxRequestLine      the longest request line, in bytes (414 beyond)
+     * @param maxHeaderSize       the largest header section, in bytes (431 beyond)
+     */
+    public record ClientLimits(Duration headerTimeout, Duration bodyTimeout, Duration keepAliveTimeout,
+                               Duration sendTimeout, int maxConnections, int maxRequests, int maxStreams,
+                               int maxRequestLine, int maxHeaderSize) {
+        public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(60);
+        public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
+        public static final Duration DEFAULT_KEEPALIVE_TIMEOUT = Duration.ofSeconds(75);
+        public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(60);
+        /** Sized for the default heap: an idle connection holds about 14 KiB of it (bench/NOTES.md). */
+        public static final int DEFAULT_MAX_CONNECTIONS = 2048;
+        /** Sized for the default heap: a request in flight holds about 40 KiB of it (bench/NOTES.md). */
+        public static final int DEFAULT_MAX_REQUESTS = 1024;
+        public static final int DEFAULT_MAX_STREAMS = 128;
+        /** nginx's large_client_header_buffers: 8 KiB for the request line. */
+        public static final int DEFAULT_MAX_REQUEST_LINE = 8192;
+        /** nginx's large_client_header_buffers: 4 x 8 KiB for the whole head. */
+        public static final int DEFAULT_MAX_HEADER_SIZE = 32768;
+
+        public ClientLimits {
+            requirePositive(headerTimeout, "headerTimeout");
+            requirePositive(bodyTimeout, "bodyTimeout");
+            requirePositive(keepAliveTimeout, "keepAliveTimeout");
+            requirePositive(sendTimeout, "sendTimeout");
+            requireAtLeast(maxConnections, 1, "maxConnections");
+            requireAtLeast(maxRequests, 1, "maxRequests");
+            requireAtLeast(maxStreams, 1, "maxStreams");
+            requireAtLeast(maxRequestLine, 64, "maxRequestLine");
+            requireAtLeast(maxHeaderSize, 256, "maxHeaderSize");
+        }
+
+        public static ClientLimits defaults() {
+            return new ClientLimits(DEFAULT_HEADER_TIMEOUT, DEFAULT_BODY_TIMEOUT, DEFAULT_KEEPALIVE_TIMEOUT,
+                    DEFAULT_SEND_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_REQUESTS, DEFAULT_MAX_STREAMS,
+                    DEFAULT_MAX_REQUEST_LINE, DEFAULT_MAX_HEADER_SIZE);
+        }
+
+        public ClientLimits withTimeouts(Duration header, Duration body, Duration keepAlive, Duration send) {
+            return new ClientLimits(header, body, keepAlive, send, maxConnections, maxRequests, maxStreams,
+                    maxRequestLine, maxHeaderSize);
+        }
+
+        public ClientLimits withCounts(int connections, int requests, int streams) {
+            return new ClientLimits(headerTimeout, bodyTimeout, keepAliveTimeout, sendTimeout, connections, requests,
+                    streams, maxRequestLine, maxHeaderSize);
+        }
+
+        public ClientLimits withHeadSizes(int requestLine, int headerSize) {
+            return new ClientLimits(headerTimeout, bodyTimeout, keepAliveTimeout, sendTimeout, maxConnections,
+                    maxRequests, maxStreams, requestLine, headerSize);
+        }
+
+        /** The shortest of the timeouts: the reaper of overdue connections looks this often, or more. */
+        Duration shortestTimeout() {
+            Duration shortest = headerTimeout;
+            for (Duration d : new Duration[] {bodyTimeout, keepAliveTimeout, sendTimeout}) {
+                if (d.compareTo(shortest) < 0) {
+                    shortest = d;
+                }
+            }
+            return shortest;
+        }
+
+        private static void requireAtLeast(int value, int min, String name) {
+            if (value < min) {
+                throw new IllegalArgumentException(name + " must be at least " + min + ": " + value);
+            }
+        }
     }
 
     private static void requirePositive(Duration duration, String name) {

@@ -10,48 +10,103 @@ import java.io.InputStream;
 
 /**
  * The client's request body on its way to the upstream, framed as the client framed it: with its Content-Length
- * when it sent one, chunked otherwise. A body of known length up to {@link #BUFFER_SIZE} is read whole before it
- * is sent, so it goes out with the request's headers in one write and can be sent again if the upstream
- * connection turns out to be dead; anything larger, or chunked, is streamed as it arrives and never held.
+ * when it sent one, chunked otherwise. A body of known length up to {@link #BUFFER_SIZE} is read whole before it is
+ * sent, and so is a chunked one that has arrived whole already (most small ones arrive with their head): either then
+ * goes out with the request's headers in one write, can be sent again if the upstream connection turns out to be
+ * dead, and, when malformed, is refused before the upstream sees any of it. Anything larger is streamed as it arrives
+ * and never held.
  */
 final class RequestBody {
     static final int BUFFER_SIZE = 16 * 1024;
 
-    private final ServerRequest request;
-    private final long length;
-    private InputStream content;
-    private byte[] held;
-    private boolean streamed;
+    /** Where the body's bytes come from, without their framing. */
+    interface Source {
+        /**
+         * Up to {@code length} bytes into {@code buffer}, as soon as some arrived; -1 at the body's end.
+         *
+         * @throws MalformedBodyException when the body breaks its framing
+         */
+        int read(byte[] buffer, int offset, int length) throws IOException;
 
-    private RequestBody(ServerRequest request, long length) {
-        this.request = request;
-        this.length = length;
+        /**
+         * The rest of the body, when all of it (at most {@code max} bytes) has arrived already; null otherwise, with
+         * nothing consumed. Never waits.
+         *
+         * @throws MalformedBodyException when what arrived breaks the body's framing
+         */
+        default byte[] ifArrived(int max) throws IOException {
+            return null;
+        }
     }
 
-    /** The body of the request, or null when its framing headers say it has none. */
+    private final long length;
+    private final Source source;
+    private byte[] held;
+    private boolean lookedAhead;
+    private boolean streamed;
+    private boolean complete;
+    private long consumed;
+
+    private RequestBody(long length, Source source) {
+        this.length = length;
+        this.source = source;
+    }
+
+    /**
+     * A body the client frames itself.
+     *
+     * @param length its Content-Length, or -1 when chunked
+     */
+    static RequestBody of(long length, Source source) {
+        return new RequestBody(length, source);
+    }
+
+    /** The body of a request Helidon read (HTTP/2), or null when its headers say it has none. */
     static RequestBody of(ServerRequest request) {
         ServerRequestHeaders headers = request.headers();
-        if (headers.contains(HeaderNames.TRANSFER_ENCODING)) {
-            return new RequestBody(request, -1);
+        long length = headers.contains(HeaderNames.TRANSFER_ENCODING) ? -1 : headers.contentLength().orElse(-1);
+        if (length == 0 || (length < 0 && !request.content().hasEntity())) {
+            return null;
         }
-        long length = headers.contentLength().orElse(0);
-        return length > 0 ? new RequestBody(request, length) : null;
+        return new RequestBody(length, new Source() {
+            private InputStream content;
+
+            @Override
+            public int read(byte[] buffer, int offset, int count) throws IOException {
+                if (content == null) {
+                    content = request.content().inputStream();
+                }
+                return content.read(buffer, offset, count);
+            }
+        });
     }
 
-    /** The body's length, or -1 when the client sent it chunked. */
+    /** The body's length, or -1 when it is sent chunked. */
     long length() {
         return length;
     }
 
     /** Whether the body is read whole and sent with the headers. */
     boolean small() {
-        return length >= 0 && length <= BUFFER_SIZE;
+        if (length >= 0) {
+            return length <= BUFFER_SIZE;
+        }
+        if (!lookedAhead && !streamed) {
+            lookedAhead = true;
+            try {
+                held = source.ifArrived(BUFFER_SIZE);
+            } catch (IOException | RuntimeException e) {
+                throw new ClientAbortedException(e);
+            }
+            complete = held != null;
+        }
+        return held != null;
     }
 
     /**
      * The whole of a {@link #small()} body, read from the client on the first call.
      *
-     * @throws ClientAbortedException when the client stops sending before the end of its body
+     * @throws ClientAbortedException when the client stops sending before the end of its body, or breaks its framing
      */
     byte[] whole() {
         if (held == null) {
@@ -65,38 +120,49 @@ final class RequestBody {
         return !streamed;
     }
 
+    /** Whether the body was read to its end, so that whatever follows it on the connection is a new request. */
+    boolean complete() {
+        return complete;
+    }
+
     /**
      * The next piece of a body that is streamed: up to {@code buffer.length} bytes, or -1 at its end.
      *
-     * @throws ClientAbortedException when the client goes away
+     * @throws ClientAbortedException when the client goes away or breaks the body's framing
      */
     int read(byte[] buffer) {
         streamed = true;
         try {
-            return content().read(buffer);
+            int read = source.read(buffer, 0, buffer.length);
+            if (read < 0) {
+                complete = true;
+            } else if (length >= 0 && (consumed += read) >= length) {
+                complete = true;
+            }
+            return read;
         } catch (IOException | RuntimeException e) {
             throw new ClientAbortedException(e);
         }
     }
 
     private byte[] readWhole(int size) {
-        byte[] body;
+        byte[] body = new byte[size];
+        int read = 0;
         try {
-            body = content().readNBytes(size);
+            while (read < size) {
+                int n = source.read(body, read, size - read);
+                if (n < 0) {
+                    break;
+                }
+                read += n;
+            }
         } catch (IOException | RuntimeException e) {
             throw new ClientAbortedException(e);
         }
-        if (body.length < size) {
-            throw new ClientAbortedException(new EOFException("request body ended after " + body.length + " bytes"));
+        if (read < size) {
+            throw new ClientAbortedException(new EOFException("request body ended after " + read + " bytes"));
         }
+        complete = true;
         return body;
-    }
-
-    private InputStream content() {
-        if (content == null) {
-            // the first read is what makes Helidon send "100 Continue" to a client that expects it
-            content = request.content().inputStream();
-        }
-        return content;
     }
 }

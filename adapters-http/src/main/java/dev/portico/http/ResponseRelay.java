@@ -73,11 +73,13 @@ final class ResponseRelay {
      *
      * @param client opens the client's connection for writing; called when the first bytes are ready, so that until
      *               then the request can still be answered otherwise
-     * @param close  whether the client's connection ends after this response (it asked for that)
+     * @param close  whether the client's connection ends after this response
+     * @param http10 whether the client speaks HTTP/1.0, which knows no chunks: a body of unknown length is then sent
+     *               as it comes and ended by closing the connection ({@code close} must be true)
      */
     static Ending toHttp1(UpstreamResponse upstream, UpstreamConnection connection, Supplier<ClientWriter> client,
-                          boolean close, Changes changes) {
-        return relay(upstream, connection, new Http1Client(upstream, connection, client, close, changes));
+                          boolean close, boolean http10, Changes changes) {
+        return relay(upstream, connection, new Http1Client(upstream, connection, client, close, http10, changes));
     }
 
     /**
@@ -229,20 +231,22 @@ final class ResponseRelay {
         private final Supplier<ClientWriter> open;
         private final boolean close;
         private final Changes changes;
+        private final boolean http10;
         /** Whether the client gets the body chunked: the upstream's was, or it ends with the upstream connection. */
         private final boolean chunked;
         private ClientWriter writer;
         private HeadWriter prepared;
 
         Http1Client(UpstreamResponse upstream, UpstreamConnection connection, Supplier<ClientWriter> open,
-                    boolean close, Changes changes) {
+                    boolean close, boolean http10, Changes changes) {
             this.upstream = upstream;
             this.connection = connection;
             this.open = open;
             this.close = close;
+            this.http10 = http10;
             this.changes = changes;
-            this.chunked = upstream.body() == UpstreamResponse.BodyFraming.CHUNKED
-                    || upstream.body() == UpstreamResponse.BodyFraming.UNTIL_CLOSED;
+            this.chunked = !http10 && (upstream.body() == UpstreamResponse.BodyFraming.CHUNKED
+                    || upstream.body() == UpstreamResponse.BodyFraming.UNTIL_CLOSED);
         }
 
         @Override
@@ -332,14 +336,18 @@ final class ResponseRelay {
             headerLines(out, head, changes);
             switch (upstream.body()) {
                 case LENGTH -> out.write(CONTENT_LENGTH).writeDecimal(upstream.length()).crlf();
-                case CHUNKED, UNTIL_CLOSED -> out.write(CHUNKED);
+                case CHUNKED, UNTIL_CLOSED -> {
+                    if (chunked) {
+                        out.write(CHUNKED);
+                    }
+                }
                 case NONE -> {
                     // a HEAD response says what a GET would carry; a 304 may repeat the representation's length;
                     // a 204 or 205 carries neither (RFC 9110, 8.6 and 15.3.5)
                     if (code != 204 && code != 205) {
                         if (head.contentLength() >= 0) {
                             out.write(CONTENT_LENGTH).writeDecimal(head.contentLength()).crlf();
-                        } else if (code != 304 && head.chunked()) {
+                        } else if (code != 304 && head.chunked() && !http10) {
                             out.write(CHUNKED);
                         }
                     }

@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Writes one HTTP/1.1 request to an upstream connection and reads the head of its response with Helidon's reader
- * (its header lines validated and kept as bytes, see {@link UpstreamHeader}), without the webclient's per-request machinery, which
- * bench/NOTES.md measured at a quarter of Portico's Java time. The request goes out in one write when its body is small; interim responses (100, 102, 103)
- * are skipped, as nginx does, and the first final response is returned.
+ * Writes one HTTP/1.1 request to an upstream connection and reads the head of its response ({@link ResponseHead}: its
+ * header lines validated and kept as bytes), without the webclient's per-request machinery, which bench/NOTES.md
+ * measured at a quarter of Portico's Java time. The request goes out in one write when its body is small; interim
+ * responses (100, 102, 103) are skipped, as nginx does, and the first final response is returned.
  */
 final class UpstreamExchange {
     private static final byte[] HTTP_1_1_CRLF = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -59,6 +59,15 @@ final class UpstreamExchange {
                 head.write(CONTENT_LENGTH_0);
             }
             head.write(CRLF);
+            connection.write(head);
+        } else if (small && body.length() < 0) {
+            // a chunked body that arrived whole keeps its framing: one chunk and the last
+            head.write(CHUNKED);
+            head.write(CRLF);
+            if (whole.length > 0) {
+                head.writeHex(whole.length).crlf().write(whole).crlf();
+            }
+            head.write(LAST_CHUNK);
             connection.write(head);
         } else if (small) {
             contentLength(head, whole.length);

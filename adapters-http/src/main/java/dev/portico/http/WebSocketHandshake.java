@@ -64,7 +64,7 @@ final class WebSocketHandshake {
         // the connection was the WebSocket's alone: it closes, never goes to the pool
         connection.doNotReuse();
         UpstreamResponse response = UpstreamExchange.framed(head, Method.GET, connection);
-        ResponseRelay.Ending ending = ResponseRelay.toHttp1(response, connection, () -> ClientWriter.of(client), true,
+        ResponseRelay.Ending ending = ResponseRelay.toHttp1(response, connection, () -> ClientWriter.of(client), true, false,
                 new ResponseRelay.Changes(rewriteLocation, null, false));
         if (ending instanceof ResponseRelay.Ending.UpstreamFailedBeforeBody(Exception cause)) {
             throw cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);

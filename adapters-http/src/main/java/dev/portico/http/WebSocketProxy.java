@@ -19,7 +19,6 @@ import dev.portico.domain.port.ResolveRoute;
 
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.HttpPrologue;
 import io.helidon.http.ServerRequestHeaders;
 import io.helidon.http.WritableHeaders;
 import io.helidon.webserver.ConnectionContext;
@@ -58,6 +57,7 @@ final class WebSocketProxy implements AutoCloseable {
     private final ProxySettings.TrustedProxies trustedProxies;
     private final UpstreamConnections connections;
     private final Function<ResolvedRoute, Duration> idleTimeout;
+    private final ErrorReplies replies;
     private final Set<WebSocketRelay> open = ConcurrentHashMap.newKeySet();
     /** Idle checks and the grace period of closes; the work itself runs on virtual threads. */
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
@@ -65,7 +65,8 @@ final class WebSocketProxy implements AutoCloseable {
 
     /** @param idleTimeout how long a pair of this route may stay silent both ways before it is closed */
     WebSocketProxy(ResolveRoute routes, ProxySettings.TrustedProxies trustedProxies, UpstreamConnections connections,
-                   Function<ResolvedRoute, Duration> idleTimeout) {
+                   Function<ResolvedRoute, Duration> idleTimeout, ErrorReplies replies) {
+        this.replies = replies;
         this.routes = routes;
         this.trustedProxies = trustedProxies;
         this.connections = connections;
@@ -73,12 +74,16 @@ final class WebSocketProxy implements AutoCloseable {
     }
 
     /**
-     * Takes an upgrade request: null leaves it to the normal routing; otherwise the connection that answers it,
-     * a relay after a 101 or one that only ends the client's connection after an answer was written.
+     * Takes an upgrade request: null leaves it to the normal answers (400 for a '.' segment, 404 without a route);
+     * otherwise the connection that answers it, a relay after a 101 or one that only ends the client's connection
+     * after an answer was written.
+     *
+     * @param host     the request's host, null when it named none
+     * @param rawQuery the query as sent, '?' included, or empty
+     * @param headers  every header line of the request
      */
-    ServerConnection upgrade(ConnectionContext client, HttpPrologue prologue, WritableHeaders<?> headers) {
-        String host = headers.contains(HeaderNames.HOST) ? headers.get(HeaderNames.HOST).get() : null;
-        String rawPath = prologue.uriPath().rawPath();
+    ServerConnection upgrade(ConnectionContext client, String method, String host, String rawPath, String rawQuery,
+                             WritableHeaders<?> headers) {
         if (RawPath.hasDotSegment(rawPath)
                 || !(routes.resolve(host, rawPath) instanceof ResolvedRoute route)) {
             return null;
@@ -92,7 +97,7 @@ final class WebSocketProxy implements AutoCloseable {
                 ? requestKey(headers, clientAddress) : RequestKey.NONE);
         if (!(selection instanceof Selection.Chosen chosen)) {
             WebSocketHandshake.reply(client, 503, "Service Unavailable",
-                    ErrorReplies.noTargetText(upstreamName, selection == Selection.AllFull.INSTANCE));
+                    replies.noTarget(upstreamName, selection == Selection.AllFull.INSTANCE));
             return Answered.INSTANCE;
         }
         Target target = chosen.target();
@@ -109,9 +114,8 @@ final class WebSocketProxy implements AutoCloseable {
         try {
             HeaderRules.Forwarding forwarding = HeaderRules.Client.of(clientAddress, client.isSecure(), trustedProxies)
                     .forwarding(route, target, host);
-            String rawTarget = route.upstreamPath(target, rawPath)
-                    + (prologue.hasQuery() ? "?" + prologue.query().rawValue() : "");
-            WebSocketHandshake.sendRequest(connection, prologue.method().text(), rawTarget, headers, forwarding);
+            String rawTarget = route.upstreamPath(target, rawPath) + rawQuery;
+            WebSocketHandshake.sendRequest(connection, method, rawTarget, headers, forwarding);
             connection.awaitAnswerWithin(route.route().timeout());
             ResponseHead head = WebSocketHandshake.readHead(connection);
             connection.settle();
@@ -160,7 +164,7 @@ final class WebSocketProxy implements AutoCloseable {
         if (failure.status() > 0) {
             try {
                 WebSocketHandshake.reply(client, failure.status(), failure.reason(),
-                        ErrorReplies.upstreamFailedText(route.upstream().name(), failure));
+                        replies.upstreamFailed(route.upstream().name(), failure));
             } catch (RuntimeException e) {
                 LOG.log(Level.DEBUG, "Could not tell the WebSocket client", e);
             }

@@ -63,7 +63,7 @@ class LoadBalancingTest {
 
     /** A proxy on live routing, told of every configuration change as the composition root does. */
     private ProxyServer proxyOn(LiveRouting routing) {
-        ProxyServer proxy = open(ProxyServer.start(routing));
+        ProxyServer proxy = open(ProxyServer.start(routing, ProxyServer.DETAILED));
         routing.notify(proxy.proxy);
         return proxy;
     }
@@ -231,7 +231,7 @@ class LoadBalancingTest {
     @Test
     void hashingOnTheClientAddressBehindATrustedProxyHashesTheAddressItForwardedFor() throws Exception {
         LiveRouting routing = hashedOverThreeTargets("client_ip");
-        ProxyServer proxy = open(ProxyServer.start(routing, ProxySettings.fromTrustedProxies("127.0.0.1, 10.0.0.0/8")));
+        ProxyServer proxy = open(ProxyServer.start(routing, ProxyServer.DETAILED.withTrustedProxies("127.0.0.1, 10.0.0.0/8")));
         routing.notify(proxy.proxy);
 
         Map<String, String> targets = new HashMap<>();

@@ -36,6 +36,9 @@ final class ProxyServer implements AutoCloseable {
         this.observer = observer;
     }
 
+    /** The defaults, with error replies that name the upstream and what failed: for tests of those failures. */
+    static final ProxySettings DETAILED = ProxySettings.defaults().withDetailedErrors(true);
+
     static ProxyServer start(ResolveRoute routes) {
         return start(routes, ProxySettings.defaults());
     }
@@ -94,6 +97,12 @@ final class ProxyServer implements AutoCloseable {
         return route(name, pathPrefix, upstream, false, false, Route.DEFAULT_TIMEOUT);
     }
 
+    /** A route for one host, every path. */
+    static Route hostRoute(String name, String host, String upstream) {
+        return new Route(name, List.of(new dev.portico.domain.model.HostPattern(host)), "/", upstream, false, false,
+                Route.DEFAULT_TIMEOUT);
+    }
+
     static Route route(String name, String pathPrefix, String upstream, boolean stripPrefix, boolean preserveHost,
                        Duration timeout) {
         return new Route(name, List.of(), pathPrefix, upstream, stripPrefix, preserveHost, timeout);
@@ -101,6 +110,10 @@ final class ProxyServer implements AutoCloseable {
 
     static ResolveRoute routes(Upstream upstream, Route... routes) {
         return RoutingTable.build(new Configuration(1, List.of(upstream), List.of(routes)))::resolve;
+    }
+
+    static ResolveRoute routes(List<Upstream> upstreams, Route... routes) {
+        return RoutingTable.build(new Configuration(1, upstreams, List.of(routes)))::resolve;
     }
 
     /** Everything under "/" to one upstream named "app" at these URLs. */

@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -48,6 +49,7 @@ final class RawUpstream implements AutoCloseable {
     private final BlockingQueue<RecordedRequest> requests = new LinkedBlockingQueue<>();
     private final BlockingQueue<Ending> endings = new LinkedBlockingQueue<>();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
     private volatile boolean closed;
 
     private RawUpstream(Responder responder, int maxRequestsPerConnection, Duration idleClose) throws IOException {
@@ -89,6 +91,13 @@ final class RawUpstream implements AutoCloseable {
         return accepted.get();
     }
 
+    /** Every byte received so far, on any connection, in the order it arrived. */
+    String received() {
+        synchronized (received) {
+            return received.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
     /** The next request received, waiting up to ten seconds for it. */
     RecordedRequest takeRequest() throws InterruptedException {
         RecordedRequest request = requests.poll(10, TimeUnit.SECONDS);
@@ -107,6 +116,35 @@ final class RawUpstream implements AutoCloseable {
         return ending;
     }
 
+    /** Copies what is read into {@link #received}. */
+    private final class Recording extends FilterInputStream {
+        Recording(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                synchronized (received) {
+                    received.write(b);
+                }
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                synchronized (received) {
+                    received.write(buffer, offset, n);
+                }
+            }
+            return n;
+        }
+    }
+
     private void acceptLoop() {
         while (!closed) {
             try {
@@ -123,7 +161,7 @@ final class RawUpstream implements AutoCloseable {
     private void serve(Socket socket) {
         Ending ending = Ending.CLOSED_BY_UPSTREAM;
         try (socket) {
-            InputStream in = new BufferedInputStream(socket.getInputStream());
+            InputStream in = new BufferedInputStream(new Recording(socket.getInputStream()));
             Conversation conversation = new Conversation(socket, in);
             for (int served = 0; served < maxRequestsPerConnection; served++) {
                 if (idleClose != null) {

@@ -51,7 +51,7 @@ class ResponsePiecesTest {
             }
             inPieces(conversation, "hello");
         });
-             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()), ProxyServer.DETAILED);
              RawClient client = RawClient.connect(proxy.port())) {
 
             RawClient.RawResponse response = client.send("GET / HTTP/1.1", "Host: example.test").read("GET");
@@ -77,7 +77,7 @@ class ResponsePiecesTest {
                 conversation.write("later");
             }
         });
-             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()), ProxyServer.DETAILED);
              RawClient client = RawClient.connect(proxy.port())) {
 
             RawClient.RawResponse small = client.send("GET /small HTTP/1.1", "Host: example.test").read("GET");
@@ -103,7 +103,7 @@ class ResponsePiecesTest {
                 default -> inPieces(conversation, "5\r\nhello\r\n", "3\r\nabc\r\n0\r\n\r\n");
             }
         });
-             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()), ProxyServer.DETAILED);
              RawClient client = RawClient.connect(proxy.port())) {
 
             RawClient.RawResponse byteByByte = client.send("GET /bytes HTTP/1.1", "Host: example.test").read("GET");
@@ -123,7 +123,7 @@ class ResponsePiecesTest {
     void sendsAChunkWithItsEndBeforeTheNextOneArrives() throws Exception {
         try (RawUpstream upstream = RawUpstream.start((request, conversation) -> inPieces(conversation,
                 "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\none\r\n", "3\r\ntwo\r\n", "0\r\n\r\n"));
-             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()), ProxyServer.DETAILED);
              RawClient client = RawClient.connect(proxy.port())) {
 
             client.send("GET / HTTP/1.1", "Host: example.test").readHead();
@@ -146,7 +146,7 @@ class ResponsePiecesTest {
         try (RawUpstream upstream = RawUpstream.start((request, conversation) -> conversation.write(
                 "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:" + conversation.localPort() + "/next\r\n"
                         + "Content-Length: 4\r\n\r\nmove"));
-             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()), ProxyServer.DETAILED);
              RawClient client = RawClient.connect(proxy.port())) {
 
             RawClient.RawResponse response = client.send("GET / HTTP/1.1", "Host: " + host).read("GET");
@@ -164,7 +164,7 @@ class ResponsePiecesTest {
             lines.add("X-Header-" + i + ": value " + i);
         }
         try (RawUpstream upstream = RawUpstream.start(RawUpstream.answering(200, "ok", lines.toArray(String[]::new)));
-             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()), ProxyServer.DETAILED);
              RawClient client = RawClient.connect(proxy.port())) {
 
             RawClient.RawResponse response = client.send("GET / HTTP/1.1", "Host: example.test").read("GET");
@@ -185,7 +185,7 @@ class ResponsePiecesTest {
                 conversation.send(200, "next");
             }
         });
-             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()), ProxyServer.DETAILED);
              RawClient client = RawClient.connect(proxy.port())) {
 
             RawClient.RawResponse head = client.send("HEAD / HTTP/1.1", "Host: example.test").read("HEAD");
@@ -201,7 +201,7 @@ class ResponsePiecesTest {
     void sendsNoContentLengthWithANoContent() throws Exception {
         try (RawUpstream upstream = RawUpstream.start((request, conversation) ->
                 conversation.write("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n"));
-             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()), ProxyServer.DETAILED);
              RawClient client = RawClient.connect(proxy.port())) {
 
             RawClient.RawResponse response = client.send("DELETE /x HTTP/1.1", "Host: example.test").read("DELETE");
@@ -217,7 +217,7 @@ class ResponsePiecesTest {
         try (RawUpstream upstream = RawUpstream.start((request, conversation) -> conversation.write(
                 request.target().equals("/custom") ? "HTTP/1.1 299 Fine Indeed\r\nContent-Length: 0\r\n\r\n"
                         : "HTTP/1.1 404\r\nContent-Length: 0\r\n\r\n"));
-             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()), ProxyServer.DETAILED);
              RawClient client = RawClient.connect(proxy.port())) {
 
             RawClient.RawResponse custom = client.send("GET /custom HTTP/1.1", "Host: example.test").read("GET");
@@ -250,7 +250,7 @@ class ResponsePiecesTest {
     /** A 502 as soon as what arrived cannot become a response head, not at the route's timeout (a minute). */
     private static void assertRefusedAtOnce(RawUpstream.Responder responder) throws Exception {
         try (RawUpstream upstream = RawUpstream.start(responder);
-             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()), ProxyServer.DETAILED);
              RawClient client = RawClient.connect(proxy.port())) {
             long started = System.nanoTime();
 
@@ -270,7 +270,7 @@ class ResponsePiecesTest {
         }
         try (RawUpstream upstream = RawUpstream.start((request, conversation) ->
                 conversation.write(head + "\r\nok"));
-             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()), ProxyServer.DETAILED);
              RawClient client = RawClient.connect(proxy.port())) {
 
             RawClient.RawResponse response = client.send("GET / HTTP/1.1", "Host: example.test").read("GET");

@@ -32,7 +32,7 @@ class UpstreamFailureTest {
     @Test
     void answers404WhenNoRouteMatches() throws Exception {
         try (RawUpstream upstream = RawUpstream.start(RawUpstream.answering(200, "ok"));
-             ProxyServer proxy = ProxyServer.start(routes(upstream("app", upstream.url()), route("api", "/api/", "app")))) {
+             ProxyServer proxy = ProxyServer.start(routes(upstream("app", upstream.url()), route("api", "/api/", "app")), ProxyServer.DETAILED)) {
 
             HttpResponse<String> response = get(proxy, "/elsewhere");
 
@@ -45,9 +45,36 @@ class UpstreamFailureTest {
     }
 
     @Test
+    void tellsTheClientWhatHappenedButNothingOfTheInsideUnlessDetailedErrorsAreOn() throws Exception {
+        int closedPort = unusedPort();
+        try (RawUpstream resetting = RawUpstream.start((request, conversation) -> conversation.reset());
+             RawUpstream hanging = RawUpstream.start((request, conversation) -> conversation.hang());
+             ProxyServer proxy = ProxyServer.start(routes(List.of(upstream("refusing", "http://127.0.0.1:" + closedPort),
+                     upstream("resetting", resetting.url()), upstream("hanging", hanging.url())),
+                     route("a", "/refused/", "refusing"), route("b", "/reset/", "resetting"),
+                     route("c", "/hangs/", "hanging", false, false, SHORT_TIMEOUT)))) {
+
+            HttpResponse<String> refused = get(proxy, "/refused/x");
+            HttpResponse<String> reset = get(proxy, "/reset/x");
+            HttpResponse<String> timedOut = get(proxy, "/hangs/x");
+
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.body()).isEqualTo("503 Service Unavailable: no server is available to answer\n");
+            assertThat(reset.statusCode()).isEqualTo(502);
+            assertThat(reset.body()).isEqualTo("502 Bad Gateway: the server behind this one failed\n");
+            assertThat(timedOut.statusCode()).isEqualTo(504);
+            assertThat(timedOut.body()).isEqualTo("504 Gateway Timeout: the server behind this one did not answer in time\n");
+            for (HttpResponse<String> response : List.of(refused, reset, timedOut)) {
+                assertThat(response.body()).doesNotContain("refusing", "resetting", "hanging", "127.0.0.1",
+                        String.valueOf(closedPort), String.valueOf(resetting.port()), String.valueOf(hanging.port()));
+            }
+        }
+    }
+
+    @Test
     void answers503WhenTheOnlyTargetRefusesConnections() throws Exception {
         int closedPort = unusedPort();
-        try (ProxyServer proxy = ProxyServer.start(everythingTo("http://127.0.0.1:" + closedPort))) {
+        try (ProxyServer proxy = ProxyServer.start(everythingTo("http://127.0.0.1:" + closedPort), ProxyServer.DETAILED)) {
 
             HttpResponse<String> response = get(proxy, "/");
 
@@ -64,7 +91,7 @@ class UpstreamFailureTest {
     @Test
     void answers502WhenTheTargetResetsTheConnection() throws Exception {
         try (RawUpstream upstream = RawUpstream.start((request, conversation) -> conversation.reset());
-             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()))) {
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()), ProxyServer.DETAILED)) {
 
             HttpResponse<String> response = get(proxy, "/");
 
@@ -78,7 +105,7 @@ class UpstreamFailureTest {
     @Test
     void answers502WhenTheTargetClosesTheConnectionWithoutAnswering() throws Exception {
         try (RawUpstream upstream = RawUpstream.start((request, conversation) -> conversation.close());
-             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()))) {
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()), ProxyServer.DETAILED)) {
 
             HttpResponse<String> response = get(proxy, "/");
 
@@ -94,7 +121,7 @@ class UpstreamFailureTest {
             conversation.out().flush();
             conversation.reset();
         });
-             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()))) {
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()), ProxyServer.DETAILED)) {
 
             HttpResponse<String> response = get(proxy, "/");
 
@@ -111,7 +138,7 @@ class UpstreamFailureTest {
             conversation.write("SSH-2.0-OpenSSH_9.6\r\n\r\n");
             conversation.close();
         });
-             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()))) {
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()), ProxyServer.DETAILED)) {
 
             HttpResponse<String> response = get(proxy, "/");
 
@@ -125,7 +152,7 @@ class UpstreamFailureTest {
     void answers502WhenTheTargetFramesItsBodyBothWays() throws Exception {
         try (RawUpstream upstream = RawUpstream.start((request, conversation) -> conversation.write(
                 "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"));
-             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()))) {
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()), ProxyServer.DETAILED)) {
 
             HttpResponse<String> response = get(proxy, "/");
 
@@ -140,7 +167,7 @@ class UpstreamFailureTest {
         ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         QueuedConnections queued = QueuedConnections.filling(full);
         try (full; queued; ProxyServer proxy = ProxyServer.start(everythingTo("http://127.0.0.1:" + full.getLocalPort()),
-                ProxySettings.defaults().withConnectTimeout(SHORT_TIMEOUT))) {
+                ProxyServer.DETAILED.withConnectTimeout(SHORT_TIMEOUT))) {
 
             HttpResponse<String> response = get(proxy, "/");
 
@@ -154,7 +181,7 @@ class UpstreamFailureTest {
     void answers504AndClosesTheUpstreamConnectionWhenTheTargetDoesNotAnswerWithinTheRoutesTimeout() throws Exception {
         try (RawUpstream upstream = RawUpstream.start((request, conversation) -> conversation.hang());
              ProxyServer proxy = ProxyServer.start(routes(upstream("app", upstream.url()),
-                     route("slow", "/", "app", false, false, SHORT_TIMEOUT)))) {
+                     route("slow", "/", "app", false, false, SHORT_TIMEOUT)), ProxyServer.DETAILED)) {
 
             HttpResponse<String> response = get(proxy, "/report");
 
@@ -172,7 +199,7 @@ class UpstreamFailureTest {
             conversation.out().flush();
             conversation.reset();
         });
-             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()), ProxyServer.DETAILED);
              RawClient client = RawClient.connect(proxy.port())) {
 
             client.send("GET /big HTTP/1.1", "Host: example.test");
@@ -191,7 +218,7 @@ class UpstreamFailureTest {
             conversation.out().flush();
             conversation.close();
         });
-             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()));
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()), ProxyServer.DETAILED);
              RawClient client = RawClient.connect(proxy.port())) {
 
             client.send("GET /stream HTTP/1.1", "Host: example.test");
@@ -210,7 +237,7 @@ class UpstreamFailureTest {
             conversation.hang();
         });
              ProxyServer proxy = ProxyServer.start(routes(upstream("app", upstream.url()),
-                     route("slow", "/", "app", false, false, SHORT_TIMEOUT)));
+                     route("slow", "/", "app", false, false, SHORT_TIMEOUT)), ProxyServer.DETAILED);
              RawClient client = RawClient.connect(proxy.port())) {
 
             client.send("GET / HTTP/1.1", "Host: example.test");
@@ -231,7 +258,7 @@ class UpstreamFailureTest {
                 conversation.send(200, "fine");
             }
         });
-             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()))) {
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()), ProxyServer.DETAILED)) {
 
             assertThat(get(proxy, "/reset").statusCode()).isEqualTo(502);
             HttpResponse<String> after = get(proxy, "/next");

@@ -85,7 +85,7 @@ class UpstreamTlsTest {
 
     private static ProxyServer proxyTo(Upstream upstream) {
         RoutingTable table = RoutingTable.build(configuration(upstream));
-        return ProxyServer.start(table::resolve);
+        return ProxyServer.start(table::resolve, ProxyServer.DETAILED);
     }
 
     @Test
@@ -179,7 +179,7 @@ class UpstreamTlsTest {
         String url = "https://localhost:" + localhost.port();
         AtomicReference<RoutingTable> table = new AtomicReference<>(
                 RoutingTable.build(configuration(upstream(url, otherPki.rootPem()))));
-        try (ProxyServer proxy = ProxyServer.start((host, path) -> table.get().resolve(host, path))) {
+        try (ProxyServer proxy = ProxyServer.start((host, path) -> table.get().resolve(host, path), ProxyServer.DETAILED)) {
             assertThat(get(proxy).status()).isEqualTo(502);
 
             table.set(RoutingTable.build(configuration(upstream(url, pki.rootPem()))));

@@ -241,7 +241,7 @@ class WebSocketProxyTest {
         try (java.net.ServerSocket unused = new java.net.ServerSocket(0)) {
             closedPort = unused.getLocalPort();
         }
-        try (ProxyServer unreachable = ProxyServer.start(ProxyServer.everythingTo("http://127.0.0.1:" + closedPort));
+        try (ProxyServer unreachable = ProxyServer.start(ProxyServer.everythingTo("http://127.0.0.1:" + closedPort), ProxyServer.DETAILED);
              RawClient client = RawClient.connect(unreachable.port())) {
             RawClient.RawResponse response = client.send("GET /chat HTTP/1.1", "Host: example.test",
                     "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",

@@ -75,7 +75,7 @@ public final class Portico implements AutoCloseable {
         ActiveHealthChecks healthChecks = null;
         CertificateWatcher watcher = null;
         try {
-            TargetStates states = TargetStates.systemClock();
+            TargetStates states = TargetStates.systemClock(settings.targetMaxConnections());
             Routing routing = new Routing(database.configStore(), states);
             routing.refresh();
             healthChecks = new ActiveHealthChecks(states);
@@ -92,7 +92,8 @@ public final class Portico implements AutoCloseable {
                     "Certificate files changed on disk: {0}", describe(RegistryCertificates.outcome(change))));
 
             // With an ephemeral HTTPS port (tests), redirects keep the default 443: the port is known only later.
-            ProxySettings proxySettings = ProxySettings.fromTrustedProxies(settings.trustedProxies());
+            ProxySettings proxySettings = ProxySettings.fromTrustedProxies(settings.trustedProxies())
+                    .withClients(settings.clients()).withDetailedErrors(settings.detailedErrors());
             Proxy created = Proxy.create(routing, settings.httpsPort() > 0
                     ? proxySettings.withHttpsPort(settings.httpsPort()) : proxySettings,
                     route -> route.route().webSocketIdleTimeout());

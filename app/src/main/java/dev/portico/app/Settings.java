@@ -1,5 +1,7 @@
 package dev.portico.app;
 
+import dev.portico.http.ProxySettings.ClientLimits;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -15,6 +17,9 @@ import java.util.Optional;
  *
  * @param databaseUrl   a JDBC URL; empty means the embedded H2 file database under {@code dataDir}
  * @param adminInsecure allow the admin API on a non-loopback address without TLS
+ * @param clients       what one client may hold of the proxy listeners, and for how long
+ * @param targetMaxConnections requests one target serves at once when its upstream sets no maxConnections
+ * @param detailedErrors whether Portico's own error replies name the upstream and what failed (for debugging)
  */
 public record Settings(Path dataDir,
                        String httpHost, int httpPort,
@@ -23,7 +28,8 @@ public record Settings(Path dataDir,
                        Optional<String> adminToken,
                        String trustedProxies,
                        Optional<String> databaseUrl, String databaseUser, String databasePassword,
-                       Duration pollInterval) {
+                       Duration pollInterval, ClientLimits clients, int targetMaxConnections,
+                       boolean detailedErrors) {
 
     /** Thrown when the environment holds values Portico cannot use; the message lists each of them. */
     public static final class InvalidSettings extends RuntimeException {
@@ -68,13 +74,43 @@ public record Settings(Path dataDir,
                     + databaseUrl.get() + "'");
         }
         long pollMs = number(env, "PORTICO_POLL_INTERVAL_MS", 1000, 50, 3_600_000, problems);
+        ClientLimits clients = clientLimits(env, problems);
+        int targetMaxConnections = (int) number(env, "PORTICO_UPSTREAM_MAX_CONNECTIONS",
+                ClientLimits.DEFAULT_MAX_REQUESTS, 0, 1_000_000, problems);
+        boolean detailedErrors = bool(env, "PORTICO_DETAILED_ERRORS", problems);
         if (!problems.isEmpty()) {
             throw new InvalidSettings(problems);
         }
         return new Settings(dataDir, httpHost, httpPort, httpsHost, httpsPort, defaultCertificate, adminHost, adminPort, adminInsecure, token,
                 env.getOrDefault("PORTICO_TRUSTED_PROXIES", ""),
                 databaseUrl, env.getOrDefault("PORTICO_DATABASE_USER", ""),
-                env.getOrDefault("PORTICO_DATABASE_PASSWORD", ""), Duration.ofMillis(pollMs));
+                env.getOrDefault("PORTICO_DATABASE_PASSWORD", ""), Duration.ofMillis(pollMs), clients,
+                targetMaxConnections, detailedErrors);
+    }
+
+    /** The client timeouts and limits of the proxy listeners; nginx's defaults where nginx has one. */
+    private static ClientLimits clientLimits(Map<String, String> env, List<String> problems) {
+        Duration header = millis(env, "PORTICO_CLIENT_HEADER_TIMEOUT_MS", ClientLimits.DEFAULT_HEADER_TIMEOUT, problems);
+        Duration body = millis(env, "PORTICO_CLIENT_BODY_TIMEOUT_MS", ClientLimits.DEFAULT_BODY_TIMEOUT, problems);
+        Duration keepAlive = millis(env, "PORTICO_KEEPALIVE_TIMEOUT_MS", ClientLimits.DEFAULT_KEEPALIVE_TIMEOUT,
+                problems);
+        Duration send = millis(env, "PORTICO_CLIENT_SEND_TIMEOUT_MS", ClientLimits.DEFAULT_SEND_TIMEOUT, problems);
+        int connections = (int) number(env, "PORTICO_MAX_CLIENT_CONNECTIONS", ClientLimits.DEFAULT_MAX_CONNECTIONS,
+                1, 1_000_000, problems);
+        int requests = (int) number(env, "PORTICO_MAX_CONCURRENT_REQUESTS", ClientLimits.DEFAULT_MAX_REQUESTS, 1,
+                1_000_000, problems);
+        int streams = (int) number(env, "PORTICO_HTTP2_MAX_CONCURRENT_STREAMS", ClientLimits.DEFAULT_MAX_STREAMS, 1,
+                10_000, problems);
+        int requestLine = (int) number(env, "PORTICO_MAX_REQUEST_LINE", ClientLimits.DEFAULT_MAX_REQUEST_LINE, 256,
+                1_048_576, problems);
+        int headerSize = (int) number(env, "PORTICO_MAX_HEADER_SIZE", ClientLimits.DEFAULT_MAX_HEADER_SIZE, 1024,
+                1_048_576, problems);
+        return new ClientLimits(header, body, keepAlive, send, connections, requests, streams, requestLine,
+                headerSize);
+    }
+
+    private static Duration millis(Map<String, String> env, String name, Duration fallback, List<String> problems) {
+        return Duration.ofMillis(number(env, name, fallback.toMillis(), 100, 86_400_000, problems));
     }
 
     private static int port(Map<String, String> env, String name, int fallback, List<String> problems) {

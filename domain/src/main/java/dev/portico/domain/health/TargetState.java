@@ -16,6 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class TargetState {
     private final TargetKey key;
     private final InstantSource clock;
+    /** The in-flight limit of a target that sets none; 0: none either. */
+    private final int defaultLimit;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private volatile Condition condition;
@@ -32,9 +34,10 @@ public final class TargetState {
 
     private static final String NOT_CHECKED = "not checked yet";
 
-    TargetState(TargetKey key, InstantSource clock) {
+    TargetState(TargetKey key, InstantSource clock, int defaultLimit) {
         this.key = key;
         this.clock = clock;
+        this.defaultLimit = defaultLimit;
         this.condition = new Condition(TargetHealth.State.HEALTHY, clock.instant(), NOT_CHECKED, 0);
     }
 
@@ -60,15 +63,19 @@ public final class TargetState {
                 || (c.state == TargetHealth.State.EJECTED && nowMillis >= c.ejectedUntil);
     }
 
-    /** Counts one more request in flight unless that would pass {@code maxConnections} (0: no limit). */
+    /**
+     * Counts one more request in flight unless that would pass {@code maxConnections} (0: the registry's default
+     * limit, if it has one).
+     */
     public boolean tryAcquire(int maxConnections) {
-        if (maxConnections <= 0) {
+        int limit = maxConnections > 0 ? maxConnections : defaultLimit;
+        if (limit <= 0) {
             inFlight.incrementAndGet();
             return true;
         }
         while (true) {
             int now = inFlight.get();
-            if (now >= maxConnections) {
+            if (now >= limit) {
                 return false;
             }
             if (inFlight.compareAndSet(now, now + 1)) {
@@ -78,7 +85,8 @@ public final class TargetState {
     }
 
     public boolean hasRoom(int maxConnections) {
-        return maxConnections <= 0 || inFlight.get() < maxConnections;
+        int limit = maxConnections > 0 ? maxConnections : defaultLimit;
+        return limit <= 0 || inFlight.get() < limit;
     }
 
     public void release() {

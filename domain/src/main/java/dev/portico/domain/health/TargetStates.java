@@ -19,15 +19,33 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class TargetStates implements HealthStatusSetter {
     private final InstantSource clock;
+    private final int defaultMaxInFlight;
     private final ConcurrentHashMap<TargetKey, TargetState> states = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicLong> sequences = new ConcurrentHashMap<>();
 
     public TargetStates(InstantSource clock) {
+        this(clock, 0);
+    }
+
+    /**
+     * @param defaultMaxInFlight requests a target that sets no {@code maxConnections} may serve at once (0: no limit),
+     *                           so that no target is sent more than the proxy can hold for it
+     */
+    public TargetStates(InstantSource clock, int defaultMaxInFlight) {
+        if (defaultMaxInFlight < 0) {
+            throw new IllegalArgumentException("defaultMaxInFlight must not be negative: " + defaultMaxInFlight);
+        }
         this.clock = clock;
+        this.defaultMaxInFlight = defaultMaxInFlight;
     }
 
     public static TargetStates systemClock() {
         return new TargetStates(InstantSource.system());
+    }
+
+    /** On the system clock, with a limit for targets that set none. */
+    public static TargetStates systemClock(int defaultMaxInFlight) {
+        return new TargetStates(InstantSource.system(), defaultMaxInFlight);
     }
 
     public long nowMillis() {
@@ -36,7 +54,7 @@ public final class TargetStates implements HealthStatusSetter {
 
     /** The state of a target, created healthy on first use. */
     public TargetState state(String upstream, Target target) {
-        TargetState state = states.computeIfAbsent(TargetKey.of(upstream, target), key -> new TargetState(key, clock));
+        TargetState state = states.computeIfAbsent(TargetKey.of(upstream, target), key -> new TargetState(key, clock, defaultMaxInFlight));
         state.observeDrain(!target.acceptsNew());
         return state;
     }

@@ -97,6 +97,23 @@ class SelectionPolicyTest {
         assertThat(balancer.select(RequestKey.NONE)).isInstanceOf(Selection.Chosen.class);
     }
 
+    @ParameterizedTest
+    @EnumSource(Policy.class)
+    void holdsTargetsThatSetNoLimitToTheRegistrysDefaultOne(Policy policy) {
+        TargetStates bounded = new TargetStates(clock, 2);
+        List<Target> targets = List.of(targets(1, 1).get(0), targets(1, 1).get(1).withLimits(3, false));
+        LoadBalancer balancer = balancer(policy, targets, bounded);
+
+        List<Selection.Chosen> held = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            held.add(hold(balancer));
+        }
+
+        // a has no limit of its own and gets the default 2; b keeps its own 3
+        assertThat(held).extracting(c -> c.target().host()).containsExactlyInAnyOrder("a", "a", "b", "b", "b");
+        assertThat(balancer.select(RequestKey.NONE)).isEqualTo(Selection.AllFull.INSTANCE);
+    }
+
     /** {@code first} only ever uses b when a is out; its failover has a test of its own. */
     @ParameterizedTest
     @EnumSource(value = Policy.class, mode = EnumSource.Mode.EXCLUDE, names = "FIRST")

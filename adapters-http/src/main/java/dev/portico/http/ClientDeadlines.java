@@ -1,0 +1,167 @@
+package dev.portico.http;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * Ends client connections that overstay: each connection is {@link Watch watched} with a read deadline (the request
+ * head, the next piece of a body, keep-alive) and a write deadline (a client that stops reading), and one thread
+ * closes the socket of any connection past either. Closing is the only way to end a blocking read or write from
+ * outside, and works the same before and after the TLS handshake and for both HTTP versions; the connection's own
+ * thread then fails on its next read or write and ends as when a client hangs up. A scan of every watched connection
+ * costs a few microseconds per thousand, so it runs at a tenth of the shortest timeout (at most once a second), which
+ * is how late a deadline may be acted on.
+ */
+final class ClientDeadlines implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ClientDeadlines.class.getName());
+    private static final long NONE = Long.MAX_VALUE;
+
+    private final Set<Watch> watched = ConcurrentHashMap.newKeySet();
+    private final long tickNanos;
+    private final Thread reaper;
+    private volatile boolean closed;
+
+    ClientDeadlines(Duration shortestTimeout) {
+        this.tickNanos = Math.clamp(shortestTimeout.toNanos() / 10, Duration.ofMillis(5).toNanos(),
+                Duration.ofSeconds(1).toNanos());
+        this.reaper = Thread.ofPlatform().name("portico-client-deadlines").daemon(true).start(this::run);
+    }
+
+    /**
+     * Watches a connection from now on; its first read must end by {@code readBy}.
+     *
+     * @param close ends the connection's socket at once, whoever is blocked on it (never waits for a lock)
+     * @param ended told once when the watch ends, by the connection or by a deadline
+     */
+    Watch watch(long readBy, Runnable close, Consumer<Watch> ended) {
+        Watch watch = new Watch(readBy, close, ended);
+        watched.add(watch);
+        return watch;
+    }
+
+    int watchedCount() {
+        return watched.size();
+    }
+
+    private void run() {
+        while (!closed) {
+            try {
+                Thread.sleep(Duration.ofNanos(tickNanos));
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            for (Watch watch : watched) {
+                watch.check(now);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        reaper.interrupt();
+    }
+
+    /** The deadlines of one client connection. Its own thread sets them; the reaper reads them. */
+    final class Watch {
+        private final Runnable close;
+        private final Consumer<Watch> ended;
+        private final AtomicBoolean over = new AtomicBoolean();
+        private volatile long readBy;
+        private volatile long writeBy = NONE;
+        private volatile String reading = "the request head";
+        /** HTTP/2: whether a stream is open, in which case an idle read deadline is only pushed back. */
+        private volatile BooleanSupplier busy;
+        private volatile long idleNanos;
+        /** Something else that shows the connection is gone (a failed TLS handshake), checked at each scan. */
+        private volatile BooleanSupplier gone;
+
+        private Watch(long readBy, Runnable close, Consumer<Watch> ended) {
+            this.readBy = readBy;
+            this.close = close;
+            this.ended = ended;
+        }
+
+        /** The next read must end by {@code deadline} (System.nanoTime); {@code what} names it in the log. */
+        void readBy(long deadline, String what) {
+            reading = what;
+            readBy = deadline;
+        }
+
+        /** No read is awaited (the request is with the upstream). */
+        void notReading() {
+            readBy = NONE;
+        }
+
+        void writeBy(long deadline) {
+            writeBy = deadline;
+        }
+
+        void notWriting() {
+            writeBy = NONE;
+        }
+
+        /**
+         * HTTP/2: reads are idle waits of {@code idle}; a connection with a stream open gets another {@code idle}
+         * instead of being closed, since its client may rightly be silent while the upstream works.
+         */
+        void idleUnlessBusy(Duration idle, BooleanSupplier busy) {
+            this.idleNanos = idle.toNanos();
+            this.busy = busy;
+        }
+
+        /** Ends the watch early when {@code gone} says the connection is over (checked at each scan). */
+        void endWhen(BooleanSupplier gone) {
+            this.gone = gone;
+        }
+
+        /** The connection ended: no deadline applies any more. Idempotent. */
+        void end() {
+            if (over.compareAndSet(false, true)) {
+                watched.remove(this);
+                ended.accept(this);
+            }
+        }
+
+        private void check(long now) {
+            BooleanSupplier goneCheck = gone;
+            if (goneCheck != null && goneCheck.getAsBoolean()) {
+                end();
+                return;
+            }
+            long read = readBy;
+            long write = writeBy;
+            if (now - write >= 0 && write != NONE) {
+                expire("a write to the client blocked past the send timeout");
+            } else if (now - read >= 0 && read != NONE) {
+                BooleanSupplier streams = busy;
+                if (streams != null && streams.getAsBoolean()) {
+                    // compare-and-set in spirit: a read that just moved the deadline wins over this push
+                    if (readBy == read) {
+                        readBy = now + idleNanos;
+                    }
+                } else {
+                    expire("no " + reading + " in time");
+                }
+            }
+        }
+
+        private void expire(String why) {
+            if (LOG.isLoggable(Level.DEBUG)) {
+                LOG.log(Level.DEBUG, "Closing a client connection: " + why);
+            }
+            try {
+                close.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "Closing an overdue client connection failed: " + e);
+            }
+            end();
+        }
+    }
+}
