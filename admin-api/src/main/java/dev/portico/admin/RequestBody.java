@@ -18,7 +18,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
-/** Takes the bytes of a JSON request body, refusing what is not JSON, not UTF-8, too large, or absent. */
+/** Takes the bytes of a JSON request body, refusing what is not declared JSON, not UTF-8, too large, or absent. */
 final class RequestBody {
     /** Far above any real configuration, and low enough that a runaway script cannot fill the heap. */
     static final int MAX_BYTES = 1024 * 1024;
@@ -30,6 +30,11 @@ final class RequestBody {
         Optional<String> contentType = request.headers().first(HeaderNames.CONTENT_TYPE);
         if (contentType.isPresent() && !isJson(contentType.get())) {
             return new Decoded.Refused<>(Problem.unsupportedMediaType(contentType.get()));
+        }
+        // A body of unstated type is not taken as JSON (RFC 9110 section 8.3 lets a recipient guess; this API does not).
+        // Without any body the answer is the 400 that says a body is required, which is what such a client is missing.
+        if (contentType.isEmpty() && request.content().hasEntity()) {
+            return new Decoded.Refused<>(Problem.missingMediaType());
         }
         // Refuse a declared oversize body before reading any of it.
         OptionalLong declared = request.headers().contentLength();

@@ -247,13 +247,25 @@ class RequestBodyTest {
     }
 
     @Test
-    void aPutWithoutContentTypeIsTakenAsJson() {
+    void refusesABodyWithoutContentTypeWith415AndStoresNothing() {
         HttpRequest request = server.request("/v1/routes/api").PUT(HttpRequest.BodyPublishers.ofString(ROUTE)).build();
         assertThat(request.headers().firstValue("Content-Type")).isEmpty();
 
-        AdminServer.Reply created = server.send(request);
+        AdminServer.Reply refused = server.send(request);
 
-        assertThat(created.status()).as("%s", created).isEqualTo(201);
+        assertProblem(refused, 415);
+        assertThat(fields(refused)).containsExactly("Content-Type");
+        assertThat(refused.header("Accept")).isEqualTo("application/json");
+        assertThat(server.store.load()).isEqualTo(before);
+    }
+
+    @Test
+    void refusesATokenRequestWithoutContentTypeWith415() {
+        AdminServer.Reply refused = server.send(server.request("/v1/tokens")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"ci\",\"scope\":\"read\"}")));
+
+        assertProblem(refused, 415);
+        assertThat(server.tokenStore.tokens()).extracting("name").doesNotContain("ci");
     }
 
     @Test
