@@ -10,13 +10,18 @@ import dev.portico.domain.port.ManageUpstreams;
 import dev.portico.domain.port.ReadAuditLog;
 import dev.portico.domain.port.ReadUpstreamHealth;
 import dev.portico.domain.health.TargetStates;
+import io.helidon.http.DirectHandler;
 import io.helidon.http.HttpException;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
+import io.helidon.webserver.ErrorHandling;
+import io.helidon.webserver.ListenerConfig;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.http1.Http1Config;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -77,7 +82,8 @@ public final class AdminApi {
         }
     }
 
-    private final Replies replies = new Replies(new AdminJson());
+    private final AdminJson json = new AdminJson();
+    private final Replies replies = new Replies(json);
     private final AuthenticateAdmin authenticate;
     private final FailedAuthentications failures;
     private final List<Operation> operations;
@@ -109,6 +115,28 @@ public final class AdminApi {
     /** Every operation the API registers, in the order registered. */
     List<Operation> operations() {
         return operations;
+    }
+
+    /**
+     * Sets up the listener the API is served on. It speaks HTTP/1.1 only: with HTTP/2 also on the class path (as in
+     * Portico), Helidon 4.5 chooses the protocol from the first bytes it reads, and a request line longer than
+     * {@code maxPrologueLength} is taken for neither protocol and the connection closed without an answer. With one
+     * protocol there is no choosing, and such a request line is answered 414. That answer, 431 for a header section
+     * over {@code maxHeadersSize} and Helidon's other refusals before routing are problem+json like every other.
+     */
+    public void configure(ListenerConfig.BuilderBase<?, ?> listener) {
+        Http1Config http1 = Http1Config.create();
+        DirectHandler unreadable = new UnreadableRequests(json, http1.maxPrologueLength(), http1.maxHeadersSize());
+        DirectHandlers.Builder directHandlers = DirectHandlers.builder();
+        for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+            directHandlers.addHandler(type, unreadable);
+        }
+        listener.protocolsDiscoverServices(false)
+                .addProtocols(List.of(http1))
+                .directHandlers(directHandlers.build())
+                // Hands Helidon's reason for a 400 to the direct handler, which tells a header section that is too
+                // large by it; the reason itself is never sent.
+                .errorHandling(ErrorHandling.builder().includeEntity(true).build());
     }
 
     /**

@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerRequest;
 
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -24,7 +25,14 @@ final class ETags {
     static final String IF_NONE_MATCH = "If-None-Match";
     /** The revision at which a write is committed and live, on every 2xx answer to a write. */
     static final String REVISION_HEADER = "Portico-Revision";
-    private static final Pattern TAG = Pattern.compile("\\s*(W/)?\"([^\"]*)\"\\s*(,|$)");
+    /**
+     * RFC 9110's entity-tag: {@code W/} (in capitals) for a weak one, then an opaque tag of visible characters other
+     * than the double quote, or obs-text. Helidon reads header values as US-ASCII, so an obs-text byte arrives as
+     * U+FFFD.
+     */
+    private static final Pattern ENTITY_TAG = Pattern.compile("(W/)?\"([\\x21\\x23-\\x7E\\x80-\\xFF\\uFFFD]*)\"");
+    /** The opaque tags of the ETags Portico gives: revisions, in decimal without leading zeros. */
+    private static final Pattern REVISION = Pattern.compile("0|[1-9][0-9]{0,18}");
 
     private ETags() {
     }
@@ -42,9 +50,12 @@ final class ETags {
     }
 
     /**
-     * The precondition a request states. {@code *} in If-Match means "must exist", in If-None-Match "must not";
-     * otherwise each names ETags. Portico's ETags are strong and If-Match compares strongly (RFC 9110), so a weak
-     * tag there could never match: it is refused as the client's mistake rather than answered with a 412.
+     * The precondition a request states, compared as RFC 9110 section 13.1 says. {@code *} in If-Match means "must
+     * exist", in If-None-Match "must not". Otherwise each is a list of entity tags: If-Match holds when one of them
+     * is the resource's ETag by strong comparison (a weak tag never is), If-None-Match when none of them is by weak
+     * comparison. A well-formed tag that Portico never gives ({@code "stale"}, {@code "007"}) matches nothing: If-Match
+     * with only such tags is a 412 like a stale ETag, not a mistake in the request. Only a header that is not a list of
+     * entity tags at all is refused (400).
      */
     static Decoded<Precondition> precondition(ServerRequest req) {
         List<String> ifMatch = req.headers().all(HeaderNames.IF_MATCH, List::of);
@@ -69,31 +80,62 @@ final class ETags {
         return new Decoded.Ok<>(Precondition.Unconditional.INSTANCE);
     }
 
-    /** The ETags listed in {@code value}, as the precondition {@code toPrecondition} makes of them. */
-    private static Decoded<Precondition> revisions(String header, String value, boolean weakAllowed,
+    /**
+     * The revisions that the entity tags listed in {@code value} can match, as the precondition {@code toPrecondition}
+     * makes of them: a tag matches a revision when it is exactly the ETag Portico gives for it, or, under weak
+     * comparison, its weak form.
+     */
+    private static Decoded<Precondition> revisions(String header, String value, boolean weakComparison,
                                                    Function<Set<Long>, Precondition> toPrecondition) {
         Set<Long> revisions = new LinkedHashSet<>();
-        Matcher matcher = TAG.matcher(value);
+        Matcher tag = ENTITY_TAG.matcher(value);
+        int tags = 0;
         int at = 0;
-        while (at < value.length()) {
-            if (!matcher.find(at) || matcher.start() != at) {
-                return refused(header, "must be * or a list of ETags as Portico gives them, such as \"12\"");
+        while (true) {
+            // A list may hold empty elements, which a recipient ignores (RFC 9110 section 5.6.1.2).
+            at = skip(value, at, ", \t");
+            if (at == value.length()) {
+                break;
             }
-            if (matcher.group(1) != null && !weakAllowed) {
-                return refused(header, "compares ETags strongly, so the weak " + matcher.group().replace(",", "").strip()
-                        + " can never match; send the ETag as Portico gave it, such as \"12\"");
+            if (!tag.region(at, value.length()).lookingAt()) {
+                return refused(header, "must be * or a list of entity tags such as \"12\" (each in double quotes,"
+                        + " optionally W/ before the quotes), separated by commas");
             }
-            String tag = matcher.group(2);
-            if (!tag.matches("[0-9]{1,18}")) {
-                return refused(header, "names \"" + tag + "\", which is not an ETag Portico gives; they are"
-                        + " revision numbers such as \"12\"");
+            tags++;
+            boolean weak = tag.group(1) != null;
+            OptionalLong revision = revision(tag.group(2));
+            if (revision.isPresent() && (weakComparison || !weak)) {
+                revisions.add(revision.getAsLong());
             }
-            revisions.add(Long.parseLong(tag));
-            at = matcher.end();
+            at = skip(value, tag.end(), " \t");
+            if (at < value.length() && value.charAt(at) != ',') {
+                return refused(header, "must be a list of entity tags separated by commas");
+            }
         }
-        return revisions.isEmpty()
-                ? refused(header, "must be * or a list of ETags such as \"12\"")
+        // An empty list is allowed by the grammar, but it is what a script sends when its variable was never set.
+        return tags == 0
+                ? refused(header, "must be * or a list of entity tags such as \"12\"; it names none")
                 : new Decoded.Ok<>(toPrecondition.apply(revisions));
+    }
+
+    /** The revision whose ETag has the opaque tag {@code tag}, if Portico could have given it. */
+    private static OptionalLong revision(String tag) {
+        if (!REVISION.matcher(tag).matches()) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(tag));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    private static int skip(String value, int from, String characters) {
+        int at = from;
+        while (at < value.length() && characters.indexOf(value.charAt(at)) >= 0) {
+            at++;
+        }
+        return at;
     }
 
     private static Decoded<Precondition> refused(String header, String message) {

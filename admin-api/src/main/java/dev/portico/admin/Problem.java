@@ -129,6 +129,15 @@ record Problem(Status status, String detail, List<FieldError> errors, List<Strin
                 List.of(), List.of(HeaderValues.create(HeaderNames.ACCEPT, AdminJson.JSON)));
     }
 
+    /** A body sent without a Content-Type: it is not taken as JSON on trust. */
+    static Problem missingMediaType() {
+        return new Problem(Status.UNSUPPORTED_MEDIA_TYPE_415,
+                "The body must be sent as JSON, with the header 'Content-Type: application/json'; this request has no"
+                        + " Content-Type.",
+                List.of(new FieldError(CONTENT_TYPE, "is required with a body: application/json")),
+                List.of(), List.of(HeaderValues.create(HeaderNames.ACCEPT, AdminJson.JSON)));
+    }
+
     static Problem tooLarge(int maxBytes) {
         return new Problem(Status.REQUEST_ENTITY_TOO_LARGE_413,
                 "The request body is larger than " + maxBytes + " bytes.",

@@ -7,11 +7,18 @@ import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
-/** Takes the bytes of a JSON request body, refusing what is not JSON, too large, or absent. */
+/** Takes the bytes of a JSON request body, refusing what is not declared JSON, not UTF-8, too large, or absent. */
 final class RequestBody {
     /** Far above any real configuration, and low enough that a runaway script cannot fill the heap. */
     static final int MAX_BYTES = 1024 * 1024;
@@ -23,6 +30,11 @@ final class RequestBody {
         Optional<String> contentType = request.headers().first(HeaderNames.CONTENT_TYPE);
         if (contentType.isPresent() && !isJson(contentType.get())) {
             return new Decoded.Refused<>(Problem.unsupportedMediaType(contentType.get()));
+        }
+        // A body of unstated type is not taken as JSON (RFC 9110 section 8.3 lets a recipient guess; this API does not).
+        // Without any body the answer is the 400 that says a body is required, which is what such a client is missing.
+        if (contentType.isEmpty() && request.content().hasEntity()) {
+            return new Decoded.Refused<>(Problem.missingMediaType());
         }
         // Refuse a declared oversize body before reading any of it.
         OptionalLong declared = request.headers().contentLength();
@@ -46,7 +58,37 @@ final class RequestBody {
         if (isBlank(body)) {
             return new Decoded.Refused<>(Problem.badBody("is required: a JSON object"));
         }
+        OptionalInt malformed = firstMalformedUtf8(body);
+        if (malformed.isPresent()) {
+            return new Decoded.Refused<>(Problem.badBody("is not UTF-8, as JSON must be: the byte at offset "
+                    + malformed.getAsInt() + " (" + String.format("0x%02X", body[malformed.getAsInt()])
+                    + ") is not part of a valid UTF-8 sequence"));
+        }
         return new Decoded.Ok<>(body);
+    }
+
+    /**
+     * Where {@code body} stops being UTF-8, checked strictly before Jackson sees it. Jackson 2.21's byte reader takes
+     * overlong forms ({@code C0 AF} and {@code E0 80 AF} become {@code /}, so {@code "/\xC0\xAF"} was stored as
+     * {@code "//"}) and turns code points above U+10FFFF into lone surrogates; the JDK's decoder refuses both, encoded
+     * surrogates and truncated sequences.
+     */
+    private static OptionalInt firstMalformedUtf8(byte[] body) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(body);
+        CharBuffer out = CharBuffer.allocate(4096);
+        while (true) {
+            CoderResult result = decoder.decode(in, out, true);
+            if (result.isError()) {
+                return OptionalInt.of(in.position());
+            }
+            if (result.isUnderflow()) {
+                return OptionalInt.empty();
+            }
+            out.clear();
+        }
     }
 
     /**

@@ -65,6 +65,7 @@ final class AdminServer implements AutoCloseable {
         this.server = WebServer.builder()
                 .host("127.0.0.1")
                 .port(0)
+                .update(api::configure)
                 .routing(api::register)
                 .build()
                 .start();

@@ -146,6 +146,7 @@ class AuthenticationTest {
 
         AdminServer.Reply put = server.send(withoutToken("/v1/upstreams/web")
                 .header("Authorization", "Bearer write-secret")
+                .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(UPSTREAM)));
 
         assertThat(put.status()).isEqualTo(201);

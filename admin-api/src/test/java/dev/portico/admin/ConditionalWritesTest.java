@@ -154,8 +154,80 @@ class ConditionalWritesTest {
         assertThat(server.routing.resolve("h", "/api/x")).isEqualTo(RoutingDecision.NoRoute.INSTANCE);
     }
 
+    /** Well-formed entity tags (RFC 9110 section 8.8.3) that are not the current ETag by strong comparison. */
     @ParameterizedTest
-    @ValueSource(strings = {"1", "abc", "\"abc\"", "\"1", "\"1\" \"2\"", "W/\"1\"", ",", "\"\""})
+    @ValueSource(strings = {"\"stale\"", "\"\"", "\"01\"", "W/\"1\"", "\"stale\", W/\"1\"", "\"99999999999999999999\"",
+            "\"1,2\""})
+    void refusesIfMatchWithAnETagThatIsNotTheCurrentOneWith412AndTheCurrentETag(String ifMatch) {
+        server.put("/v1/upstreams/app", ONE);
+        Configuration before = server.store.load();
+
+        AdminServer.Reply refused = put("/v1/upstreams/app", TWO, "If-Match", ifMatch);
+
+        JsonNode problem = assertProblem(refused, 412);
+        assertThat(problem.path("detail").asText()).contains("'app'", "\"1\"");
+        assertThat(refused.header("ETag")).isEqualTo("\"1\"");
+        assertThat(server.store.load()).isEqualTo(before);
+    }
+
+    @Test
+    void ifMatchHoldsWhenAnyListedETagIsTheCurrentOne() {
+        server.put("/v1/upstreams/app", ONE);
+
+        AdminServer.Reply replaced = put("/v1/upstreams/app", TWO, "If-Match", ", \"stale\", W/\"1\",, \"1\" ,");
+
+        assertThat(replaced.status()).as("%s", replaced).isEqualTo(200);
+    }
+
+    @Test
+    void ifMatchWithAnETagPorticoNeverGaveIs412ForAnAbsentResourceAndADelete() {
+        AdminServer.Reply absent = put("/v1/upstreams/app", ONE, "If-Match", "\"stale\"");
+        server.put("/v1/upstreams/app", ONE);
+        AdminServer.Reply delete = delete("/v1/upstreams/app", "\"stale\"");
+
+        assertProblem(absent, 412);
+        assertThat(absent.header("ETag")).isNull();
+        assertProblem(delete, 412);
+        assertThat(delete.header("ETag")).isEqualTo("\"1\"");
+        assertThat(server.store.upstream("app")).isPresent();
+    }
+
+    @Test
+    void aConfigurationApplyWithAnETagPorticoNeverGaveIs412WithTheCurrentRevision() {
+        server.put("/v1/upstreams/app", ONE);
+        Configuration before = server.store.load();
+
+        AdminServer.Reply refused = put("/v1/config", "{\"upstreams\":{},\"routes\":{}}", "If-Match", "\"stale\"");
+
+        assertProblem(refused, 412);
+        assertThat(refused.header("ETag")).isEqualTo("\"1\"");
+        assertThat(server.store.load()).isEqualTo(before);
+    }
+
+    @Test
+    void ifNoneMatchWithETagsPorticoNeverGaveLetsTheWriteThrough() {
+        AdminServer.Reply created = put("/v1/upstreams/app", ONE, "If-None-Match", "\"stale\"");
+        AdminServer.Reply replaced = put("/v1/upstreams/app", TWO, "If-None-Match", "\"stale\", W/\"01\"");
+
+        assertThat(created.status()).as("%s", created).isEqualTo(201);
+        assertThat(replaced.status()).as("%s", replaced).isEqualTo(200);
+    }
+
+    @Test
+    void ifNoneMatchFailsWhenAnyListedETagIsTheCurrentOneEvenWeakly() {
+        server.put("/v1/upstreams/app", ONE);
+
+        AdminServer.Reply refused = put("/v1/upstreams/app", TWO, "If-None-Match", "\"stale\", W/\"1\"");
+
+        assertProblem(refused, 412);
+        assertThat(refused.header("ETag")).isEqualTo("\"1\"");
+        assertThat(server.get("/v1/upstreams/app").json().path("targets")).hasSize(1);
+    }
+
+    /** Not a list of entity tags at all: no quotes, a lower-case weak prefix, a space in a tag, '*' in a list. */
+    @ParameterizedTest
+    @ValueSource(strings = {"1", "abc", "\"1", "\"1\" \"2\"", "\"1\"W/\"2\"", "w/\"1\"", "W/1", "\"a b\"", "*, \"1\"",
+            "**", ","})
     void aMalformedIfMatchIs400NamingTheHeaderAndWritesNothing(String ifMatch) {
         server.put("/v1/upstreams/app", ONE);
         Configuration before = server.store.load();

@@ -10,8 +10,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.stream.Stream;
 
 import static dev.portico.admin.Problems.assertProblem;
@@ -160,11 +162,53 @@ class RequestBodyTest {
         byte[] latin1 = body.getBytes(StandardCharsets.ISO_8859_1);
 
         AdminServer.Reply refused = server.send(server.request("/v1/routes/api")
+                .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(latin1)));
 
         assertProblem(refused, 400);
         assertThat(fields(refused)).containsExactly("body");
         assertThat(server.store.load()).isEqualTo(before);
+    }
+
+    /**
+     * Byte sequences that lenient decoders read as characters: overlong forms of '/' (2, 3 and 4 bytes), UTF-16
+     * surrogates encoded as UTF-8, code points above U+10FFFF, a byte that never starts a sequence, a truncated one.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"C0 AF", "E0 80 AF", "F0 80 80 AF", "ED A0 80", "ED BF BF", "F4 90 80 80", "F5 80 80 80",
+            "F8 88 80 80 80", "E2 82"})
+    void refusesOverlongSurrogateAndOutOfRangeUtf8InABodyWith400AndStoresNothing(String bytes) {
+        byte[] body = concat(json("{'upstream':'app','pathPrefix':'/").getBytes(StandardCharsets.US_ASCII),
+                HexFormat.ofDelimiter(" ").parseHex(bytes), json("'}").getBytes(StandardCharsets.US_ASCII));
+
+        RawHttp.Answer answer = RawHttp.exchange(server,
+                RawHttp.request("PUT", "/v1/routes/api", "Content-Type: application/json\r\n", body));
+
+        assertThat(answer.statusLine()).startsWith("HTTP/1.1 400 ");
+        AdminServer.Reply refused = answer.reply();
+        assertProblem(refused, 400);
+        assertThat(fields(refused)).containsExactly("body");
+        assertThat(message(refused, "body")).contains("UTF-8", "offset 33");
+        assertThat(server.store.load()).isEqualTo(before);
+    }
+
+    @Test
+    void takesWellFormedUtf8OfEveryLengthInABody() {
+        // 2 and 3 bytes in host names (stored as xn--), 4 bytes in a path prefix: refused by the route's own rules,
+        // on its field, which shows that the body itself was read.
+        byte[] hosts = json("{'upstream':'app','hosts':['b\u00fccher.example','\u4f8b\u3048.example']}")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] emoji = json("{'upstream':'app','pathPrefix':'/\ud83d\ude00'}").getBytes(StandardCharsets.UTF_8);
+
+        RawHttp.Answer created = RawHttp.exchange(server,
+                RawHttp.request("PUT", "/v1/routes/api", "Content-Type: application/json\r\n", hosts));
+        RawHttp.Answer refused = RawHttp.exchange(server,
+                RawHttp.request("PUT", "/v1/routes/web", "Content-Type: application/json\r\n", emoji));
+
+        assertThat(created.statusLine()).as("%s", created).startsWith("HTTP/1.1 201 ");
+        assertThat(created.reply().json().path("hosts").toString()).contains("xn--bcher-kva.example", "xn--");
+        assertProblem(refused.reply(), 400);
+        assertThat(fields(refused.reply())).containsExactly("pathPrefix");
     }
 
     @Test
@@ -203,13 +247,25 @@ class RequestBodyTest {
     }
 
     @Test
-    void aPutWithoutContentTypeIsTakenAsJson() {
+    void refusesABodyWithoutContentTypeWith415AndStoresNothing() {
         HttpRequest request = server.request("/v1/routes/api").PUT(HttpRequest.BodyPublishers.ofString(ROUTE)).build();
         assertThat(request.headers().firstValue("Content-Type")).isEmpty();
 
-        AdminServer.Reply created = server.send(request);
+        AdminServer.Reply refused = server.send(request);
 
-        assertThat(created.status()).as("%s", created).isEqualTo(201);
+        assertProblem(refused, 415);
+        assertThat(fields(refused)).containsExactly("Content-Type");
+        assertThat(refused.header("Accept")).isEqualTo("application/json");
+        assertThat(server.store.load()).isEqualTo(before);
+    }
+
+    @Test
+    void refusesATokenRequestWithoutContentTypeWith415() {
+        AdminServer.Reply refused = server.send(server.request("/v1/tokens")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"ci\",\"scope\":\"read\"}")));
+
+        assertProblem(refused, 415);
+        assertThat(server.tokenStore.tokens()).extracting("name").doesNotContain("ci");
     }
 
     @Test
@@ -262,6 +318,14 @@ class RequestBodyTest {
 
         assertThat(created.status()).as("%s", created).isEqualTo(201);
         assertThat(created.header("Connection")).isNotEqualTo("close");
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            all.writeBytes(part);
+        }
+        return all.toByteArray();
     }
 
     /** JSON written with single quotes, for readability. */

@@ -109,6 +109,9 @@ public final class Portico implements AutoCloseable {
                     .port(settings.httpPort())
                     .routing(proxy::register)
                     .putSocket(ADMIN_SOCKET, socket -> socket.host(settings.adminHost()).port(settings.adminPort())
+                            // HTTP/1.1 only, refusals before routing as problem+json (an over-long request line is
+                            // answered 414 rather than cut off)
+                            .update(admin::configure)
                             // An upper bound even before authentication: nobody streams gigabytes into the admin API.
                             .maxPayloadSize(ADMIN_MAX_PAYLOAD))
                     .routing(ADMIN_SOCKET, admin::register)

@@ -43,13 +43,13 @@ public sealed interface Precondition {
         }
     }
 
-    /** The resource must exist and have been last written at one of these revisions ({@code If-Match: "3"}). */
+    /**
+     * The resource must exist and have been last written at one of these revisions ({@code If-Match: "3"}). None
+     * listed ({@code If-Match: "stale"}, a tag that is no revision) never holds.
+     */
     record RevisionIn(Set<Long> revisions) implements Precondition {
         public RevisionIn {
             revisions = Set.copyOf(revisions);
-            if (revisions.isEmpty()) {
-                throw new IllegalArgumentException("RevisionIn needs at least one revision");
-            }
         }
 
         @Override
@@ -58,13 +58,13 @@ public sealed interface Precondition {
         }
     }
 
-    /** The resource must be absent or last written at none of these revisions ({@code If-None-Match: "3"}). */
+    /**
+     * The resource must be absent or last written at none of these revisions ({@code If-None-Match: "3"}). None listed
+     * always holds.
+     */
     record RevisionNotIn(Set<Long> revisions) implements Precondition {
         public RevisionNotIn {
             revisions = Set.copyOf(revisions);
-            if (revisions.isEmpty()) {
-                throw new IllegalArgumentException("RevisionNotIn needs at least one revision");
-            }
         }
 
         @Override

@@ -49,9 +49,12 @@ class PreconditionTest {
     }
 
     @Test
-    void aRevisionListCannotBeEmpty() {
-        assertThatThrownBy(() -> new Precondition.RevisionIn(Set.of())).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Precondition.RevisionNotIn(Set.of())).isInstanceOf(IllegalArgumentException.class);
+    void anEmptyRevisionListMatchesNothing() {
+        // If-Match: "stale" names no revision: it can never hold, and If-None-Match: "stale" always does.
+        assertThat(new Precondition.RevisionIn(Set.of()).allows(OptionalLong.of(1))).isFalse();
+        assertThat(new Precondition.RevisionIn(Set.of()).allows(ABSENT)).isFalse();
+        assertThat(new Precondition.RevisionNotIn(Set.of()).allows(OptionalLong.of(1))).isTrue();
+        assertThat(new Precondition.RevisionNotIn(Set.of()).allows(ABSENT)).isTrue();
     }
 
     @Test
