@@ -23,7 +23,7 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
 /**
- * A server {@link SSLContext} that does two things a plain JDK context cannot do for Portico.
+ * A server {@link SSLContext} that does three things a plain JDK context cannot do for Portico.
  *
  * <p>It applies the listener's {@link SSLParameters} (protocols, cipher suites, the SNI matcher) to every socket and
  * engine it creates. Helidon 4.5 applies {@code Tls.sslParameters()} to its NIO engines (the default) but, with
@@ -34,6 +34,9 @@ import javax.net.ssl.TrustManager;
  * certificates in {@link SniKeyManager} change. A resumed TLS session skips the certificate, so with one context for
  * ever a client could keep resuming a session made with the old certificate for up to a day after a rotation. Open
  * connections keep the context they were made with and are not touched.
+ *
+ * <p>It answers a client that sends no server name with the {@code unrecognized_name} alert while there is no default
+ * certificate ({@link NamelessClientRefusal}), on engines and on sockets layered over accepted connections alike.
  */
 final class RotatingSslContext extends SSLContext {
 
@@ -63,11 +66,13 @@ final class RotatingSslContext extends SSLContext {
     private static final class Spi extends SSLContextSpi {
         private final SniKeyManager keyManager;
         private final Supplier<SSLParameters> parameters;
+        private final NamelessClientRefusal namelessClients;
         private final AtomicReference<Generation> generation;
 
         Spi(SniKeyManager keyManager, Supplier<SSLParameters> parameters) {
             this.keyManager = keyManager;
             this.parameters = parameters;
+            this.namelessClients = new NamelessClientRefusal(keyManager);
             this.generation = new AtomicReference<>(new Generation(keyManager.current(), jdkContext(keyManager)));
         }
 
@@ -96,12 +101,12 @@ final class RotatingSslContext extends SSLContext {
 
         @Override
         protected SSLEngine engineCreateSSLEngine() {
-            return configured(current().createSSLEngine());
+            return namelessClients.guard(configured(current().createSSLEngine()));
         }
 
         @Override
         protected SSLEngine engineCreateSSLEngine(String host, int port) {
-            return configured(current().createSSLEngine(host, port));
+            return namelessClients.guard(configured(current().createSSLEngine(host, port)));
         }
 
         @Override
@@ -153,7 +158,8 @@ final class RotatingSslContext extends SSLContext {
             /** The one Helidon uses: wraps an accepted connection as the server side of a handshake. */
             @Override
             public Socket createSocket(Socket socket, InputStream consumed, boolean autoClose) throws IOException {
-                return configured(current().getSocketFactory().createSocket(socket, consumed, autoClose));
+                InputStream firstRecord = namelessClients.screen(socket, consumed);
+                return configured(current().getSocketFactory().createSocket(socket, firstRecord, autoClose));
             }
 
             @Override

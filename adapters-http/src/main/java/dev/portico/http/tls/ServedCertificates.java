@@ -121,6 +121,11 @@ public final class ServedCertificates {
         return !candidates(Optional.of(serverName)).isEmpty();
     }
 
+    /** Whether a handshake without SNI finds a certificate for some key type: whether the default is installed. */
+    public boolean servesClientsWithoutServerName() {
+        return !fallback.isEmpty();
+    }
+
     Optional<Served> choose(Optional<String> serverName, String keyType) {
         for (Served served : candidates(serverName)) {
             if (served.bundle().keyType().equals(keyType)) {

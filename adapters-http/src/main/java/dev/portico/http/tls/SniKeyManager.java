@@ -23,8 +23,11 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * {@link #install}: a rotation never touches an open connection (its keys were negotiated long ago) and the very
  * next handshake sees the new certificate. Server side only.
  *
- * <p>When nothing matches, the alias is {@code null} and the JDK fails the handshake; {@link TlsListener} adds an
- * SNI matcher so that an unknown name is answered with the {@code unrecognized_name} alert before that point.
+ * <p>When nothing matches, the alias is {@code null} and the JDK fails the handshake ({@code handshake_failure});
+ * {@link TlsListener} adds an SNI matcher so that an unknown name is answered with the {@code unrecognized_name} alert
+ * before that point, and {@link NamelessClientRefusal} answers a client without SNI the same way when there is no
+ * default certificate. What still reaches this point is a known name without a certificate of a key type the client
+ * accepts.
  */
 public final class SniKeyManager extends X509ExtendedKeyManager {
     private static final System.Logger LOG = System.getLogger(SniKeyManager.class.getName());

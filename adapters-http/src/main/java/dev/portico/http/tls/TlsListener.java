@@ -15,8 +15,9 @@ import javax.net.ssl.StandardConstants;
 
 /**
  * The TLS of Portico's HTTPS listener: TLS 1.3 and 1.2 only, forward-secret AEAD cipher suites (Mozilla's
- * "intermediate" list), the certificate chosen per handshake by {@link SniKeyManager}, and an unknown server name
- * answered with the {@code unrecognized_name} alert. Use it as
+ * "intermediate" list), the certificate chosen per handshake by {@link SniKeyManager}, and a server name it has no
+ * certificate for answered with the {@code unrecognized_name} alert, as is a client that sends none while there is no
+ * default certificate ({@link NamelessClientRefusal}). Use it as
  * {@code WebServer.builder().putSocket("https", s -> s.port(p).tls(TlsListener.tls(keyManager)))}.
  *
  * <p>Rotation needs no {@code WebServer.reloadTls}: installing new certificates in the key manager is enough. ALPN is
@@ -82,7 +83,8 @@ public final class TlsListener {
      * Accepts a server name only when a certificate (or the default) would be served for it. The JDK answers a name
      * the matchers refuse with a fatal {@code unrecognized_name} alert (RFC 6066 §3), which tells a client precisely
      * what is wrong instead of a generic handshake failure or, worse, some other site's certificate. A client that
-     * sends no SNI at all is not matched; it gets the default certificate or a {@code handshake_failure}.
+     * sends no SNI at all is never matched: it gets the default certificate or, from {@link NamelessClientRefusal},
+     * the same alert.
      */
     private static final class KnownServerNames extends SNIMatcher {
         private final SniKeyManager keyManager;

@@ -11,9 +11,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -117,10 +119,47 @@ abstract class HttpsListenerContract {
     }
 
     @Test
-    void failsTheHandshakeOfAClientWithoutServerNameWhenThereIsNoDefault() {
+    void answersAClientWithoutServerNameWithTheUnrecognizedNameAlertWhenThereIsNoDefault() {
         assertThatThrownBy(() -> TlsClient.connect(client, server.port(), Optional.empty()))
                 .isInstanceOf(SSLHandshakeException.class)
-                .hasMessageContaining("handshake_failure");
+                .hasMessageContaining("Received fatal alert: unrecognized_name");
+    }
+
+    /** The alert is all a client gets: no ServerHello, no certificate, nothing after it. */
+    @Test
+    void answersClientHellosWithoutServerNameOrWithAnUnknownOneWithTheUnrecognizedNameAlertAlone() throws Exception {
+        for (Optional<String> serverName : List.of(Optional.<String>empty(), Optional.of("unknown.example.org"))) {
+            for (String protocol : List.of("TLSv1.3", "TLSv1.2")) {
+                assertThat(RawTlsClient.answerTo(client, server.port(), serverName, protocol))
+                        .as("the answer to a %s ClientHello with server name %s", protocol, serverName)
+                        .isEqualTo(RawTlsClient.UNRECOGNIZED_NAME_ALERT);
+            }
+        }
+    }
+
+    /** Reading a ClientHello before the JDK must not make the listener wait for bytes a plain HTTP client never sends. */
+    @Test
+    void closesAConnectionThatSpeaksPlainHttpAtOnce() throws Exception {
+        for (String request : List.of("GET / HTTP/1.1\r\nHost: a.example.com\r\n\r\n", "HEAD / HTTP/1.1\r\n\r\n")) {
+            long started = System.nanoTime();
+            String answer = RawTlsClient.answerTo(server.port(), request.getBytes(StandardCharsets.US_ASCII));
+            assertThat(answer).as("no TLS record but, at most, an alert").matches("(15030[0-3]0002[0-9a-f]{4})?");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void refusesEveryHandshakeWithTheUnrecognizedNameAlertWhileItHasNoCertificate() throws Exception {
+        for (String name : List.of("exact", "wildcard", "dual-rsa", "dual-ec", "default")) {
+            registry.remove(name);
+        }
+        registry.useDefault(Optional.of("default"));  // named, but not loaded
+
+        for (Optional<String> serverName : List.of(Optional.<String>empty(), Optional.of("a.example.com"))) {
+            assertThat(RawTlsClient.answerTo(client, server.port(), serverName, "TLSv1.3"))
+                    .as("the answer with server name %s", serverName)
+                    .isEqualTo(RawTlsClient.UNRECOGNIZED_NAME_ALERT);
+        }
     }
 
     @Test
@@ -207,17 +246,21 @@ abstract class HttpsListenerContract {
     }
 
     @Test
-    void showsOpensslTheCertificateOfEachNameAndTheUnrecognizedNameAlertForOthers() throws Exception {
+    void showsOpensslTheCertificateOfEachNameAndTheUnrecognizedNameAlertForOthersAndForNone() throws Exception {
         Files.writeString(directory.resolve("root.pem"), TestPki.pem("CERTIFICATE", pki.root().getEncoded()));
 
         String exactName = OpensslProbe.presented(directory, server.port(), "a.example.com");
         String wildcardName = OpensslProbe.presented(directory, server.port(), "c.example.com");
         Openssl.Result unknown = OpensslProbe.sClient(directory, server.port(), "unknown.example.org");
+        Openssl.Result nameless = Openssl.run(directory, "", "s_client", "-connect", "127.0.0.1:" + server.port(),
+                "-noservername");
 
         assertThat(exactName).contains("subject=CN = a.example.com").contains("serial=" + hex(exact.serial()));
         assertThat(wildcardName).contains("subject=CN = *.example.com").contains("serial=" + hex(wildcard.serial()));
         assertThat(unknown.exitCode()).isNotZero();
         assertThat(unknown.stderr()).contains("unrecognized name").contains("alert number 112");
+        assertThat(nameless.exitCode()).isNotZero();
+        assertThat(nameless.stderr()).contains("unrecognized name").contains("alert number 112");
     }
 
     private void installed(String name, TestPki.Leaf leaf) {

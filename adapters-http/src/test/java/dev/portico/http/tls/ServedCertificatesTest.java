@@ -56,6 +56,17 @@ class ServedCertificatesTest {
     }
 
     @Test
+    void servesClientsWithoutServerNameOnlyWhenTheNamedDefaultIsInstalled() {
+        CertificateBundle site = bundle("site", pki.leaf(TestPki.KeyKind.EC, "a.example.com"));
+
+        assertThat(ServedCertificates.none().servesClientsWithoutServerName()).isFalse();
+        assertThat(ServedCertificates.of(List.of(site), Optional.empty()).servesClientsWithoutServerName()).isFalse();
+        assertThat(ServedCertificates.of(List.of(site), Optional.of("missing")).servesClientsWithoutServerName())
+                .isFalse();
+        assertThat(ServedCertificates.of(List.of(site), Optional.of("site")).servesClientsWithoutServerName()).isTrue();
+    }
+
+    @Test
     void aNameWithItsOwnCertificateNeverGetsTheDefaultForAnotherKeyType() {
         CertificateBundle rsa = bundle("rsa", pki.leaf(TestPki.KeyKind.RSA, "a.example.com"));
         CertificateBundle fallback = bundle("fallback", pki.leaf(TestPki.KeyKind.EC, "fallback.example.net"));
