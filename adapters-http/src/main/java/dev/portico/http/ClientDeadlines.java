@@ -14,8 +14,8 @@ import java.util.function.Consumer;
  * closes the socket of any connection past either. Closing is the only way to end a blocking read or write from
  * outside, and works the same before and after the TLS handshake and for both HTTP versions; the connection's own
  * thread then fails on its next read or write and ends as when a client hangs up. A scan of every watched connection
- * costs a few microseconds per thousand, so it runs at a tenth of the shortest timeout (at most once a second), which
- * is how late a deadline may be acted on.
+ * costs a few microseconds per thousand, so it runs at a tenth of the shortest timeout and at least four times a
+ * second, which is how late a deadline may be acted on.
  */
 final class ClientDeadlines implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ClientDeadlines.class.getName());
@@ -28,7 +28,7 @@ final class ClientDeadlines implements AutoCloseable {
 
     ClientDeadlines(Duration shortestTimeout) {
         this.tickNanos = Math.clamp(shortestTimeout.toNanos() / 10, Duration.ofMillis(5).toNanos(),
-                Duration.ofSeconds(1).toNanos());
+                Duration.ofMillis(250).toNanos());
         this.reaper = Thread.ofPlatform().name("portico-client-deadlines").daemon(true).start(this::run);
     }
 

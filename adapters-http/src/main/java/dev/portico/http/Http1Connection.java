@@ -55,6 +55,8 @@ final class Http1Connection implements ServerConnection {
     private ClientWriter writer;
     /** Whether the connection ends after the current response. */
     private boolean closeAfter;
+    /** Whether bytes of the current request (its body) were left unread. */
+    private boolean unreadInput;
 
     private volatile Thread thread;
     private volatile boolean canRun = true;
@@ -68,7 +70,7 @@ final class Http1Connection implements ServerConnection {
         this.reader = ctx.dataReader();
         this.watch = watch;
         ProxySettings.ClientLimits limits = shared.limits();
-        this.head = new RequestHead(limits.maxRequestLine(), limits.maxRequestLine() + 2 + limits.maxHeaderSize());
+        this.head = new RequestHead(limits.maxRequestLine(), limits.maxHeaderSize());
         this.secure = ctx.isSecure();
         this.clientAddress = ctx.remotePeer().address() instanceof InetSocketAddress inet ? inet.getAddress() : null;
         this.client = HeaderRules.Client.of(clientAddress, secure, shared.trustedProxies());
@@ -93,10 +95,15 @@ final class Http1Connection implements ServerConnection {
                 closeAfter = true;
                 RequestHead.Refusal refusal = head.refusal();
                 answer(refusal.status(), ErrorReplies.text(refusal.status(), refusal.reason()), null, null, true);
+                if (refusal.status().code() == 414 || refusal.status().code() == 431) {
+                    // refused before the head's end: the client may still be sending it
+                    lingerBeforeClosing();
+                }
                 return;
             }
             reader.skip(head.length());
             closeAfter = head.close();
+            unreadInput = false;
             if (head.upgradesToWebSocket() && head.method() == Method.GET && !head.hasBody()) {
                 ServerConnection relay = shared.webSockets().upgrade(ctx, head.method().text(), head.host(),
                         head.rawPath(), head.rawQuery(), head.helidonHeaders());
@@ -124,8 +131,37 @@ final class Http1Connection implements ServerConnection {
                 throw e;
             }
             if (closeAfter) {
+                if (unreadInput) {
+                    lingerBeforeClosing();
+                }
                 return;
             }
+        }
+    }
+
+    /**
+     * nginx's lingering close: after an answer to a request whose bytes were not all read, what the client still
+     * sends is read and dropped for a moment before the connection closes. Closed at once, a socket with unread bytes
+     * resets the connection, and the client may lose the answer before reading it.
+     */
+    private void lingerBeforeClosing() {
+        long until = System.nanoTime() + LINGER.toNanos();
+        long drained = 0;
+        try {
+            while (drained < MAX_LINGER_BYTES && System.nanoTime() - until < 0) {
+                int available = reader.available();
+                if (available > 0) {
+                    reader.skip(available);
+                    drained += available;
+                } else {
+                    watch.readBy(Math.min(until, System.nanoTime() + LINGER_GAP.toNanos()), "end of a refused request");
+                    reader.pullData();
+                }
+            }
+        } catch (RuntimeException closed) {
+            // the client closed, or stayed silent past the gap
+        } finally {
+            watch.notReading();
         }
     }
 
@@ -169,6 +205,7 @@ final class Http1Connection implements ServerConnection {
         if (body != null && !body.complete()) {
             // what follows on the connection is the rest of this body, not a request
             closeAfter = true;
+            unreadInput = true;
         }
     }
 
@@ -176,6 +213,7 @@ final class Http1Connection implements ServerConnection {
     private void answerWithoutBody(Status status, byte[] body, Header strictTransport, String location) {
         if (head.hasBody()) {
             closeAfter = true;
+            unreadInput = true;
         }
         answer(status, body, strictTransport, location, false);
     }
@@ -365,6 +403,10 @@ final class Http1Connection implements ServerConnection {
         return writer;
     }
 
+    /** How long a refused request's bytes are read and dropped at most, and the longest silence in between. */
+    private static final Duration LINGER = Duration.ofSeconds(2);
+    private static final Duration LINGER_GAP = Duration.ofMillis(250);
+    private static final long MAX_LINGER_BYTES = 1024 * 1024;
     private static final byte[] CONTINUE = ascii("HTTP/1.1 100 Continue\r\n\r\n");
     private static final byte[] HTTP_1_1 = ascii("HTTP/1.1 ");
     private static final byte[] TEXT_PLAIN = ascii("Content-Type: text/plain; charset=UTF-8\r\n");

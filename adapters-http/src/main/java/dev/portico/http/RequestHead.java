@@ -103,7 +103,7 @@ final class RequestHead {
     private static final byte[] HTTP_SLASH = "HTTP/".getBytes(StandardCharsets.US_ASCII);
 
     private final int maxRequestLine;
-    private final int maxHead;
+    private final int maxHeaderSize;
     private byte[] bytes = new byte[1024];
     private int held;
 
@@ -145,11 +145,11 @@ final class RequestHead {
 
     /**
      * @param maxRequestLine longest request line taken, CRLF excluded (414 beyond)
-     * @param maxHead        longest head taken, request line and blank line included (431 beyond)
+     * @param maxHeaderSize  largest header section taken, the blank line excluded (431 beyond)
      */
-    RequestHead(int maxRequestLine, int maxHead) {
+    RequestHead(int maxRequestLine, int maxHeaderSize) {
         this.maxRequestLine = maxRequestLine;
-        this.maxHead = maxHead;
+        this.maxHeaderSize = maxHeaderSize;
     }
 
     /** Room for {@code count} more bytes after those held; the array to copy them into at {@link #held()}. */
@@ -171,7 +171,7 @@ final class RequestHead {
 
     /** Bytes of a head held at most: a head this long that has not ended is refused. */
     int maxHeld() {
-        return maxHead;
+        return maxRequestLine + 2 + maxHeaderSize + 2;
     }
 
     /** Forgets the bytes held, for the next request. */
@@ -252,7 +252,7 @@ final class RequestHead {
         if (lineEnd < 0 && i - start >= maxRequestLine) {
             return refuse(Status.REQUEST_URI_TOO_LONG_414, "the request line is too long");
         }
-        if (i >= maxHead) {
+        if (lineEnd >= 0 && i - (lineEnd + 2) >= maxHeaderSize + 2) {
             return refuse(REQUEST_HEADER_FIELDS_TOO_LARGE, "the request's header section is too large");
         }
         return Parse.INCOMPLETE;
