@@ -31,6 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ClientConnections implements ServerConnectionSelector {
     private static final System.Logger LOG = System.getLogger(ClientConnections.class.getName());
+    /** Idle connections closed at once when the listener is full (nginx closes up to 32). */
+    private static final int RECLAIMED_AT_ONCE = 32;
     private static final byte[] H2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final String listener;
@@ -41,6 +43,8 @@ final class ClientConnections implements ServerConnectionSelector {
     private final AtomicInteger open = new AtomicInteger();
     /** TLS connections admitted before their handshake, until their connection starts here. */
     private final Map<Endpoints, ClientDeadlines.Watch> handshaking = new ConcurrentHashMap<>();
+    /** Connections waiting for a request of which nothing came yet: closed first when the listener is full. */
+    private final Set<ClientDeadlines.Watch> idle = ConcurrentHashMap.newKeySet();
     private volatile long lastRefusalLog;
 
     /** A TCP connection as both ends of it name it. */
@@ -94,7 +98,7 @@ final class ClientConnections implements ServerConnectionSelector {
                 () -> closeQuietly(raw), ended -> {
                     open.decrementAndGet();
                     handshaking.remove(endpoints, ended);
-                });
+                }, idle);
         // a failed handshake leaves nothing here to end the watch: Helidon closes the socket
         watch.endWhen(raw::isClosed);
         handshaking.put(endpoints, watch);
@@ -111,13 +115,32 @@ final class ClientConnections implements ServerConnectionSelector {
             }
             HelidonSocket socket = ctx.serverSocket();
             watch = deadlines.watch(System.nanoTime() + limits.headerTimeout().toNanos(), socket::close,
-                    ended -> open.decrementAndGet());
+                    ended -> open.decrementAndGet(), idle);
         }
         return new Front(ctx, watch);
     }
 
+    /**
+     * Counts a new connection. When the listener is full, connections that wait for a request of which nothing came
+     * yet are closed to make room, up to {@link #RECLAIMED_AT_ONCE} at a time, as nginx does; only when there are none
+     * is the new connection refused.
+     */
     private boolean countOne() {
         if (open.incrementAndGet() <= limits.maxConnections()) {
+            return true;
+        }
+        int reclaimed = 0;
+        for (ClientDeadlines.Watch waiting : idle) {
+            if (reclaimed == RECLAIMED_AT_ONCE) {
+                break;
+            }
+            if (idle.remove(waiting)) {
+                waiting.closeNow("the listener is full and this connection was waiting for a request");
+                reclaimed++;
+            }
+        }
+        if (reclaimed > 0) {
+            // the count stays above the limit until the closed connections have ended
             return true;
         }
         open.decrementAndGet();
@@ -172,7 +195,7 @@ final class ClientConnections implements ServerConnectionSelector {
                     limits.sendTimeout().toNanos());
             HelidonSocket socket = ctx.serverSocket();
             boolean negotiated = socket.protocolNegotiated();
-            if (negotiated ? "h2".equals(socket.protocol()) : startsWithPreface(ctx.dataReader())) {
+            if (negotiated ? "h2".equals(socket.protocol()) : startsWithPreface(ctx.dataReader(), watch)) {
                 return http2(watched);
             }
             return new Http1Connection(http1, watched, watch);
@@ -207,9 +230,13 @@ final class ClientConnections implements ServerConnectionSelector {
         }
 
         /** Whether the connection starts with HTTP/2's preface (h2c with prior knowledge); reads nothing away. */
-        private static boolean startsWithPreface(DataReader reader) {
+        private static boolean startsWithPreface(DataReader reader, ClientDeadlines.Watch watch) {
             try {
-                reader.ensureAvailable();
+                if (reader.available() == 0) {
+                    watch.waitingForRequest(true);
+                    reader.ensureAvailable();
+                    watch.waitingForRequest(false);
+                }
                 while (true) {
                     int n = Math.min(reader.available(), H2_PREFACE.length);
                     BufferData data = reader.getBuffer(n);

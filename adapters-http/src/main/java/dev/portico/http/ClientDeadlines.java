@@ -35,11 +35,12 @@ final class ClientDeadlines implements AutoCloseable {
     /**
      * Watches a connection from now on; its first read must end by {@code readBy}.
      *
-     * @param close ends the connection's socket at once, whoever is blocked on it (never waits for a lock)
-     * @param ended told once when the watch ends, by the connection or by a deadline
+     * @param close    ends the connection's socket at once, whoever is blocked on it (never waits for a lock)
+     * @param ended    told once when the watch ends, by the connection or by a deadline
+     * @param idlePool where the watch stands while its connection waits for a request of which nothing came yet
      */
-    Watch watch(long readBy, Runnable close, Consumer<Watch> ended) {
-        Watch watch = new Watch(readBy, close, ended);
+    Watch watch(long readBy, Runnable close, Consumer<Watch> ended, Set<Watch> idlePool) {
+        Watch watch = new Watch(readBy, close, ended, idlePool);
         watched.add(watch);
         return watch;
     }
@@ -72,6 +73,7 @@ final class ClientDeadlines implements AutoCloseable {
     final class Watch {
         private final Runnable close;
         private final Consumer<Watch> ended;
+        private final Set<Watch> idlePool;
         private final AtomicBoolean over = new AtomicBoolean();
         private volatile long readBy;
         private volatile long writeBy = NONE;
@@ -82,10 +84,28 @@ final class ClientDeadlines implements AutoCloseable {
         /** Something else that shows the connection is gone (a failed TLS handshake), checked at each scan. */
         private volatile BooleanSupplier gone;
 
-        private Watch(long readBy, Runnable close, Consumer<Watch> ended) {
+        private Watch(long readBy, Runnable close, Consumer<Watch> ended, Set<Watch> idlePool) {
             this.readBy = readBy;
             this.close = close;
             this.ended = ended;
+            this.idlePool = idlePool;
+        }
+
+        /**
+         * Whether the connection waits for a request of which nothing has come yet: then it holds nothing of anyone's,
+         * and may be closed to make room for a new connection (nginx's reusable connections).
+         */
+        void waitingForRequest(boolean waiting) {
+            if (waiting && !over.get()) {
+                idlePool.add(this);
+            } else {
+                idlePool.remove(this);
+            }
+        }
+
+        /** Closes the connection now, as a deadline would. */
+        void closeNow(String why) {
+            expire(why);
         }
 
         /** The next read must end by {@code deadline} (System.nanoTime); {@code what} names it in the log. */
@@ -125,6 +145,7 @@ final class ClientDeadlines implements AutoCloseable {
         void end() {
             if (over.compareAndSet(false, true)) {
                 watched.remove(this);
+                idlePool.remove(this);
                 ended.accept(this);
             }
         }

@@ -245,7 +245,9 @@ final class Http1Connection implements ServerConnection {
                 if (!first) {
                     watch.readBy(System.nanoTime() + keepAliveNanos, "next request on a kept-alive connection");
                 }
+                watch.waitingForRequest(true);
                 reader.ensureAvailable();
+                watch.waitingForRequest(false);
             }
             if (!first) {
                 watch.readBy(System.nanoTime() + headerNanos, "whole request head");

@@ -104,10 +104,13 @@ public record ProxySettings(TrustedProxies trustedProxies, Duration connectTimeo
         public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
         public static final Duration DEFAULT_KEEPALIVE_TIMEOUT = Duration.ofSeconds(75);
         public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(60);
-        /** Sized for the default heap: an idle connection holds about 14 KiB of it (bench/NOTES.md). */
-        public static final int DEFAULT_MAX_CONNECTIONS = 2048;
-        /** Sized for the default heap: a request in flight holds about 40 KiB of it (bench/NOTES.md). */
-        public static final int DEFAULT_MAX_REQUESTS = 1024;
+        /**
+         * Sized with {@link #DEFAULT_MAX_REQUESTS} for the default heap (112 MiB), which holds both at once on both
+         * listeners with room to spare: an idle connection holds 13 KiB of it, 27 KiB over TLS (bench/NOTES.md).
+         */
+        public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+        /** A request in flight holds 30 KiB of heap, up to 120 KiB mid-way through a large body (bench/NOTES.md). */
+        public static final int DEFAULT_MAX_REQUESTS = 256;
         public static final int DEFAULT_MAX_STREAMS = 128;
         /** nginx's large_client_header_buffers: 8 KiB for the request line. */
         public static final int DEFAULT_MAX_REQUEST_LINE = 8192;

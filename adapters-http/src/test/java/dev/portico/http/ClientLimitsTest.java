@@ -206,31 +206,55 @@ class ClientLimitsTest {
     }
 
     @Test
-    void closesConnectionsPastTheListenersLimitAndServesTheOthers() throws Exception {
+    void refusesNewConnectionsWhenTheListenerIsFullOfBusyOnesAndServesThose() throws Exception {
         ProxySettings settings = ProxySettings.defaults().withClients(ProxySettings.ClientLimits.defaults()
                 .withCounts(3, 1024, 128));
         try (RawUpstream upstream = RawUpstream.start(RawUpstream.answering(200, "ok"));
              ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()), settings)) {
-            List<RawClient> held = new ArrayList<>();
+            List<RawClient> busy = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                held.add(RawClient.connect(proxy.port()));
+                busy.add(RawClient.connect(proxy.port()).sendText("GET / HTTP/1.1\r\n"));
             }
             awaitClientConnections(proxy, 3);
             try (RawClient refused = RawClient.connect(proxy.port())) {
                 assertThat(refused.closedByPeer()).isTrue();
             }
-            // the three held are served as ever
-            for (RawClient client : held) {
-                assertThat(client.send("GET / HTTP/1.1", "Host: h").read("GET").status()).isEqualTo(200);
+            // the three are served as ever
+            for (RawClient client : busy) {
+                assertThat(client.sendText("Host: h\r\n\r\n").read("GET").status()).isEqualTo(200);
             }
-            held.removeFirst().close();
+            busy.removeFirst().close();
             awaitClientConnections(proxy, 2);
             try (RawClient admitted = RawClient.connect(proxy.port())) {
                 assertThat(admitted.send("GET / HTTP/1.1", "Host: h").read("GET").status()).isEqualTo(200);
             }
-            for (RawClient client : held) {
+            for (RawClient client : busy) {
                 client.close();
             }
+        }
+    }
+
+    @Test
+    void closesAConnectionWaitingForARequestToMakeRoomForANewOneWhenTheListenerIsFull() throws Exception {
+        ProxySettings settings = ProxySettings.defaults().withClients(ProxySettings.ClientLimits.defaults()
+                .withCounts(3, 1024, 128));
+        try (RawUpstream upstream = RawUpstream.start(RawUpstream.answering(200, "ok"));
+             ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()), settings);
+             RawClient busy = RawClient.connect(proxy.port());
+             RawClient idleAfterARequest = RawClient.connect(proxy.port());
+             RawClient idleFromTheStart = RawClient.connect(proxy.port())) {
+            busy.sendText("GET / HTTP/1.1\r\n");
+            assertThat(idleAfterARequest.send("GET / HTTP/1.1", "Host: h").read("GET").status()).isEqualTo(200);
+            awaitClientConnections(proxy, 3);
+
+            try (RawClient newcomer = RawClient.connect(proxy.port())) {
+                assertThat(newcomer.send("GET / HTTP/1.1", "Host: h").read("GET").status()).isEqualTo(200);
+            }
+
+            // both idle ones made room (nginx's reusable connections); the one mid-request was kept
+            assertThat(idleAfterARequest.closedByPeer()).isTrue();
+            assertThat(idleFromTheStart.closedByPeer()).isTrue();
+            assertThat(busy.sendText("Host: h\r\n\r\n").read("GET").status()).isEqualTo(200);
         }
     }
 
