@@ -44,6 +44,7 @@ public final class Portico implements AutoCloseable {
     /** How often the watcher re-checks certificate files even without a file-system event (network mounts). */
     private static final Duration CERTIFICATE_POLL = Duration.ofSeconds(30);
     private static final long ADMIN_MAX_PAYLOAD = 2L * 1024 * 1024;
+    private static final Duration ADMIN_IDLE_SWEEP = Duration.ofSeconds(5);
     private static final System.Logger LOG = System.getLogger(Portico.class.getName());
 
     private final Database database;
@@ -113,7 +114,10 @@ public final class Portico implements AutoCloseable {
                             // answered 414 rather than cut off)
                             .update(admin::configure)
                             // An upper bound even before authentication: nobody streams gigabytes into the admin API.
-                            .maxPayloadSize(ADMIN_MAX_PAYLOAD))
+                            .maxPayloadSize(ADMIN_MAX_PAYLOAD)
+                            // Helidon's idle sweep: a connection that sends nothing for the keep-alive timeout ends
+                            .idleConnectionTimeout(settings.clients().keepAliveTimeout())
+                            .idleConnectionPeriod(ADMIN_IDLE_SWEEP))
                     .routing(ADMIN_SOCKET, admin::register)
                     .putSocket(HTTPS_SOCKET, socket -> {
                         socket.host(settings.httpsHost()).port(settings.httpsPort())
