@@ -43,8 +43,8 @@ final class ClientConnections implements ServerConnectionSelector {
     private final AtomicInteger open = new AtomicInteger();
     /** TLS connections admitted before their handshake, until their connection starts here. */
     private final Map<Endpoints, ClientDeadlines.Watch> handshaking = new ConcurrentHashMap<>();
-    /** Connections waiting for a request of which nothing came yet: closed first when the listener is full. */
-    private final Set<ClientDeadlines.Watch> idle = ConcurrentHashMap.newKeySet();
+    /** The watches of this listener's connections, for making room when it is full. */
+    private final Set<ClientDeadlines.Watch> watches = ConcurrentHashMap.newKeySet();
     private volatile long lastRefusalLog;
 
     /** A TCP connection as both ends of it name it. */
@@ -97,10 +97,14 @@ final class ClientConnections implements ServerConnectionSelector {
         ClientDeadlines.Watch watch = deadlines.watch(System.nanoTime() + limits.headerTimeout().toNanos(),
                 () -> closeQuietly(raw), ended -> {
                     open.decrementAndGet();
+                    watches.remove(ended);
                     handshaking.remove(endpoints, ended);
-                }, idle);
-        // a failed handshake leaves nothing here to end the watch: Helidon closes the socket
+                });
+        // a handshake is no idle connection; and a failed one leaves nothing here to end the watch: Helidon closes the
+        // socket
+        watch.waitingForRequest(false);
         watch.endWhen(raw::isClosed);
+        watches.add(watch);
         handshaking.put(endpoints, watch);
         return true;
     }
@@ -115,7 +119,11 @@ final class ClientConnections implements ServerConnectionSelector {
             }
             HelidonSocket socket = ctx.serverSocket();
             watch = deadlines.watch(System.nanoTime() + limits.headerTimeout().toNanos(), socket::close,
-                    ended -> open.decrementAndGet(), idle);
+                    ended -> {
+                        open.decrementAndGet();
+                        watches.remove(ended);
+                    });
+            watches.add(watch);
         }
         return new Front(ctx, watch);
     }
@@ -130,12 +138,13 @@ final class ClientConnections implements ServerConnectionSelector {
             return true;
         }
         int reclaimed = 0;
-        for (ClientDeadlines.Watch waiting : idle) {
+        for (ClientDeadlines.Watch watch : watches) {
             if (reclaimed == RECLAIMED_AT_ONCE) {
                 break;
             }
-            if (idle.remove(waiting)) {
-                waiting.closeNow("the listener is full and this connection was waiting for a request");
+            if (watch.waitingForRequest()) {
+                watch.waitingForRequest(false);
+                watch.closeNow("the listener is full and this connection was waiting for a request");
                 reclaimed++;
             }
         }

@@ -37,10 +37,9 @@ final class ClientDeadlines implements AutoCloseable {
      *
      * @param close    ends the connection's socket at once, whoever is blocked on it (never waits for a lock)
      * @param ended    told once when the watch ends, by the connection or by a deadline
-     * @param idlePool where the watch stands while its connection waits for a request of which nothing came yet
      */
-    Watch watch(long readBy, Runnable close, Consumer<Watch> ended, Set<Watch> idlePool) {
-        Watch watch = new Watch(readBy, close, ended, idlePool);
+    Watch watch(long readBy, Runnable close, Consumer<Watch> ended) {
+        Watch watch = new Watch(readBy, close, ended);
         watched.add(watch);
         return watch;
     }
@@ -73,8 +72,8 @@ final class ClientDeadlines implements AutoCloseable {
     final class Watch {
         private final Runnable close;
         private final Consumer<Watch> ended;
-        private final Set<Watch> idlePool;
         private final AtomicBoolean over = new AtomicBoolean();
+        private volatile boolean waitingForRequest = true;
         private volatile long readBy;
         private volatile long writeBy = NONE;
         private volatile String reading = "the request head";
@@ -84,23 +83,23 @@ final class ClientDeadlines implements AutoCloseable {
         /** Something else that shows the connection is gone (a failed TLS handshake), checked at each scan. */
         private volatile BooleanSupplier gone;
 
-        private Watch(long readBy, Runnable close, Consumer<Watch> ended, Set<Watch> idlePool) {
+        private Watch(long readBy, Runnable close, Consumer<Watch> ended) {
             this.readBy = readBy;
             this.close = close;
             this.ended = ended;
-            this.idlePool = idlePool;
         }
 
         /**
-         * Whether the connection waits for a request of which nothing has come yet: then it holds nothing of anyone's,
-         * and may be closed to make room for a new connection (nginx's reusable connections).
+         * Says whether the connection waits for a request of which nothing has come yet (true from its start until its
+         * first byte): then it holds nothing of anyone's, and may be closed to make room for a new connection (nginx's
+         * reusable connections). A flag, not a set: this is said twice per request, and only a full listener looks.
          */
         void waitingForRequest(boolean waiting) {
-            if (waiting && !over.get()) {
-                idlePool.add(this);
-            } else {
-                idlePool.remove(this);
-            }
+            waitingForRequest = waiting;
+        }
+
+        boolean waitingForRequest() {
+            return waitingForRequest && !over.get();
         }
 
         /** Closes the connection now, as a deadline would. */
@@ -145,7 +144,6 @@ final class ClientDeadlines implements AutoCloseable {
         void end() {
             if (over.compareAndSet(false, true)) {
                 watched.remove(this);
-                idlePool.remove(this);
                 ended.accept(this);
             }
         }

@@ -18,7 +18,6 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -177,7 +176,7 @@ class ParsingPropertiesTest {
         if (head.hasBody()) {
             long length = head.chunked() ? -1 : head.contentLength();
             RequestBody requestBody = RequestBody.of(length, new Http1Body(reader, length, MAX_HEADERS,
-                    DEADLINES.watch(Long.MAX_VALUE, () -> { }, w -> { }, ConcurrentHashMap.newKeySet()),
+                    DEADLINES.watch(Long.MAX_VALUE, () -> { }, w -> { }),
                     Long.MAX_VALUE / 4, null));
             try {
                 if (requestBody.small()) {

@@ -24,10 +24,12 @@ final class PorticoProcess implements AutoCloseable {
     private final int httpPort;
     private final int adminPort;
 
-    private PorticoProcess(Path dataDir, String token, String maxHeap) throws Exception {
+    private PorticoProcess(Path dataDir, String token, String maxHeap, Map<String, String> settings)
+            throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx" + maxHeap, "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "serve").redirectErrorStream(true);
+        // -XX:+ExitOnOutOfMemoryError as the launcher always passes it
+        ProcessBuilder builder = new ProcessBuilder(java, "-XX:+ExitOnOutOfMemoryError", "-Xmx" + maxHeap, "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "serve").redirectErrorStream(true);
         builder.environment().putAll(Map.of(
                 "PORTICO_DATA_DIR", dataDir.toString(),
                 "PORTICO_HTTP_HOST", "127.0.0.1",
@@ -35,6 +37,7 @@ final class PorticoProcess implements AutoCloseable {
                 "PORTICO_HTTPS_PORT", "0",
                 "PORTICO_ADMIN_PORT", "0",
                 "PORTICO_ADMIN_TOKEN", token));
+        builder.environment().putAll(settings);
         process = builder.start();
         CompletableFuture<Matcher> serving = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
@@ -58,7 +61,18 @@ final class PorticoProcess implements AutoCloseable {
     }
 
     static PorticoProcess start(Path dataDir, String token, String maxHeap) throws Exception {
-        return new PorticoProcess(dataDir, token, maxHeap);
+        return new PorticoProcess(dataDir, token, maxHeap, Map.of());
+    }
+
+    /** With more PORTICO_* settings. */
+    static PorticoProcess start(Path dataDir, String token, String maxHeap, Map<String, String> settings)
+            throws Exception {
+        return new PorticoProcess(dataDir, token, maxHeap, settings);
+    }
+
+    /** Waits for the process to end; its exit code, or -1 if it is still running after {@code within}. */
+    int awaitExit(Duration within) throws InterruptedException {
+        return process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
     }
 
     int httpPort() {

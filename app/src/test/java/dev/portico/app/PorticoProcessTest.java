@@ -6,11 +6,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -64,6 +70,40 @@ class PorticoProcessTest {
         String routes = AdminClient.of(portico.adminPort(), TOKEN).get("/v1/routes").body();
         for (int i = 1; i < 20; i++) {
             assertThat(routes).contains("\"r" + i + "\"");
+        }
+    }
+
+    /**
+     * A heap too small for the connections it was told it may hold (the defaults fit the default heap; these do not):
+     * when the memory runs out the process ends, so that a supervisor restarts it, rather than living on without
+     * serving.
+     */
+    @Test
+    void exitsRatherThanLimpsWhenItsMemoryRunsOut() throws Exception {
+        portico = PorticoProcess.start(dataDir, TOKEN, "48m", Map.of("PORTICO_MAX_CLIENT_CONNECTIONS", "100000"));
+        List<Socket> clients = new ArrayList<>();
+        try {
+            int exit = -1;
+            for (int i = 0; i < 20_000 && exit < 0; i++) {
+                try {
+                    clients.add(new Socket(InetAddress.getLoopbackAddress(), portico.httpPort()));
+                } catch (IOException refused) {
+                    exit = portico.awaitExit(Duration.ofSeconds(30));
+                }
+                if (i % 500 == 499) {
+                    exit = portico.awaitExit(Duration.ofMillis(10));
+                }
+            }
+            if (exit < 0) {
+                exit = portico.awaitExit(Duration.ofSeconds(30));
+            }
+
+            assertThat(exit).as(String.join("\n", portico.output())).isEqualTo(3);
+            assertThat(portico.output()).anyMatch(line -> line.contains("OutOfMemoryError"));
+        } finally {
+            for (Socket client : clients) {
+                client.close();
+            }
         }
     }
 
