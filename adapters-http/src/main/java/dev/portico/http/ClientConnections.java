@@ -115,7 +115,7 @@ final class ClientConnections implements ServerConnectionSelector {
                 ? handshaking.remove(new Endpoints(ctx.remotePeer().address(), ctx.localPeer().port())) : null;
         if (watch == null) {
             if (!countOne()) {
-                return Refused.INSTANCE;
+                return ClosingConnection.INSTANCE;
             }
             HelidonSocket socket = ctx.serverSocket();
             watch = deadlines.watch(System.nanoTime() + limits.headerTimeout().toNanos(), socket::close,
@@ -286,26 +286,6 @@ final class ClientConnections implements ServerConnectionSelector {
         @Override
         public boolean canInterrupt() {
             return chosen instanceof InterruptableTask<?> task && task.canInterrupt();
-        }
-    }
-
-    /** Over the listener's limit: returning at once closes the connection. */
-    private enum Refused implements ServerConnection {
-        INSTANCE;
-
-        @Override
-        public void handle(Limit limit) {
-            // nothing: the connection handler closes the socket
-        }
-
-        @Override
-        public Duration idleTime() {
-            return Duration.ZERO;
-        }
-
-        @Override
-        public void close(boolean interrupt) {
-            // nothing runs
         }
     }
 }

@@ -7,7 +7,6 @@ import dev.portico.domain.model.ResolvedRoute;
 import dev.portico.domain.model.Target;
 import dev.portico.domain.port.ResolveRoute;
 
-import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.common.concurrency.limits.LimitAlgorithm;
@@ -239,7 +238,6 @@ final class Http1Connection implements ServerConnection {
      * counted from its start). Null when the client closed the connection instead.
      */
     private RequestHead.Parse readHead(boolean first) {
-        head.clear();
         try {
             if (reader.available() == 0) {
                 if (!first) {
@@ -252,21 +250,7 @@ final class Http1Connection implements ServerConnection {
             if (!first) {
                 watch.readBy(System.nanoTime() + headerNanos, "whole request head");
             }
-            while (true) {
-                int total = Math.min(reader.available(), head.maxHeld() + 1);
-                int fresh = total - head.held();
-                if (fresh > 0) {
-                    BufferData data = reader.getBuffer(total);
-                    data.skip(head.held());
-                    data.read(head.room(fresh), head.held(), fresh);
-                    head.added(fresh);
-                }
-                RequestHead.Parse parse = head.parse();
-                if (parse != RequestHead.Parse.INCOMPLETE) {
-                    return parse;
-                }
-                reader.pullData();
-            }
+            return head.readFrom(reader);
         } catch (DataReader.InsufficientDataAvailableException e) {
             return null;
         } finally {

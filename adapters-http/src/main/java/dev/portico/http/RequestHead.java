@@ -1,5 +1,7 @@
 package dev.portico.http;
 
+import io.helidon.common.buffers.BufferData;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
@@ -195,6 +197,32 @@ final class RequestHead {
     /** Why the head was refused, after {@link Parse#REFUSED}. */
     Refusal refusal() {
         return refusal;
+    }
+
+    /**
+     * Reads the next request's head from the connection's reader, waiting for its bytes, and leaves them in the reader
+     * (the caller skips {@link #length()} of them once it takes the request). Only the bytes not copied yet are copied.
+     *
+     * @throws DataReader.InsufficientDataAvailableException when the connection ends first
+     */
+    Parse readFrom(DataReader reader) {
+        clear();
+        reader.ensureAvailable();
+        while (true) {
+            int total = Math.min(reader.available(), maxHeld() + 1);
+            int fresh = total - held;
+            if (fresh > 0) {
+                BufferData data = reader.getBuffer(total);
+                data.skip(held);
+                data.read(room(fresh), held, fresh);
+                added(fresh);
+            }
+            Parse parse = parse();
+            if (parse != Parse.INCOMPLETE) {
+                return parse;
+            }
+            reader.pullData();
+        }
     }
 
     /** Reads the head in the bytes held, going on from where the last call stopped. */

@@ -17,7 +17,6 @@ import dev.portico.domain.model.Target;
 import dev.portico.domain.model.Upstream;
 import dev.portico.domain.port.ResolveRoute;
 
-import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerRequestHeaders;
 import io.helidon.http.WritableHeaders;
@@ -98,7 +97,7 @@ final class WebSocketProxy implements AutoCloseable {
         if (!(selection instanceof Selection.Chosen chosen)) {
             WebSocketHandshake.reply(client, 503, "Service Unavailable",
                     replies.noTarget(upstreamName, selection == Selection.AllFull.INSTANCE));
-            return Answered.INSTANCE;
+            return ClosingConnection.INSTANCE;
         }
         Target target = chosen.target();
         Lease lease = chosen.lease();
@@ -134,7 +133,7 @@ final class WebSocketProxy implements AutoCloseable {
             } finally {
                 connection.close();
             }
-            return Answered.INSTANCE;
+            return ClosingConnection.INSTANCE;
         } catch (RuntimeException e) {
             connection.close();
             UpstreamFailure failure = connection.failureOf(e);
@@ -169,7 +168,7 @@ final class WebSocketProxy implements AutoCloseable {
                 LOG.log(Level.DEBUG, "Could not tell the WebSocket client", e);
             }
         }
-        return Answered.INSTANCE;
+        return ClosingConnection.INSTANCE;
     }
 
     /** Called by a relay once it runs. */
@@ -278,26 +277,6 @@ final class WebSocketProxy implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
-        }
-    }
-
-    /** The answer was written; the client's connection ends. */
-    private enum Answered implements ServerConnection {
-        INSTANCE;
-
-        @Override
-        public void handle(Limit limit) {
-            // nothing more: returning ends the connection, as the answer said (Connection: close)
-        }
-
-        @Override
-        public Duration idleTime() {
-            return Duration.ZERO;
-        }
-
-        @Override
-        public void close(boolean interrupt) {
-            // nothing runs
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.portico.http;
 
-import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 
 import net.jqwik.api.Arbitraries;
@@ -145,25 +144,9 @@ class ParsingPropertiesTest {
             return next;
         });
         RequestHead head = new RequestHead(MAX_LINE, MAX_HEADERS);
-        head.clear();
         RequestHead.Parse parse;
         try {
-            reader.ensureAvailable();
-            while (true) {
-                int total = Math.min(reader.available(), head.maxHeld() + 1);
-                int fresh = total - head.held();
-                if (fresh > 0) {
-                    BufferData data = reader.getBuffer(total);
-                    data.skip(head.held());
-                    data.read(head.room(fresh), head.held(), fresh);
-                    head.added(fresh);
-                }
-                parse = head.parse();
-                if (parse != RequestHead.Parse.INCOMPLETE) {
-                    break;
-                }
-                reader.pullData();
-            }
+            parse = head.readFrom(reader);
         } catch (DataReader.InsufficientDataAvailableException e) {
             return new ReferenceRequestReader.Outcome.Incomplete();
         }
