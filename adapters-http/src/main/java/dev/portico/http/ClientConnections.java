@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * selector, so Helidon hands each connection here before reading a byte of it (after the TLS handshake on an HTTPS
  * listener, whose sockets are {@link #admit admitted} before it). Here a connection is counted against the listener's
  * limit, watched for deadlines ({@link ClientDeadlines}), and given to HTTP/2 (h2 by ALPN, or h2c's preface) or to
- * Portico's HTTP/1.x reader ({@link Http1Connection}), with its writes under the send timeout.
+ * Portico's HTTP/1.x reader, with its writes under the send timeout.
  */
 final class ClientConnections implements ServerConnectionSelector {
     private static final System.Logger LOG = System.getLogger(ClientConnections.class.getName());
@@ -36,16 +36,22 @@ final class ClientConnections implements ServerConnectionSelector {
     private static final byte[] H2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final String listener;
-    private final ProxySettings.ClientLimits limits;
+    private final ClientLimits limits;
     private final ClientDeadlines deadlines;
     private final ServerConnectionSelector http2;
-    private final Http1Connection.Shared http1;
+    private final Http1 http1;
     private final AtomicInteger open = new AtomicInteger();
     /** TLS connections admitted before their handshake, until their connection starts here. */
     private final Map<Endpoints, ClientDeadlines.Watch> handshaking = new ConcurrentHashMap<>();
     /** The watches of this listener's connections, for making room when it is full. */
     private final Set<ClientDeadlines.Watch> watches = ConcurrentHashMap.newKeySet();
     private volatile long lastRefusalLog;
+
+    /** Makes the HTTP/1.x connection of a client connection, watched by {@code watch}. */
+    @FunctionalInterface
+    interface Http1 {
+        ServerConnection connection(ConnectionContext ctx, ClientDeadlines.Watch watch);
+    }
 
     /** A TCP connection as both ends of it name it. */
     private record Endpoints(SocketAddress remote, int localPort) {
@@ -54,9 +60,10 @@ final class ClientConnections implements ServerConnectionSelector {
     /**
      * @param listener the listener's name, for the log
      * @param http2    Helidon's HTTP/2 selector for this listener
+     * @param http1    Portico's HTTP/1.x reader
      */
-    ClientConnections(String listener, ProxySettings.ClientLimits limits, ClientDeadlines deadlines,
-                      ServerConnectionSelector http2, Http1Connection.Shared http1) {
+    ClientConnections(String listener, ClientLimits limits, ClientDeadlines deadlines,
+                      ServerConnectionSelector http2, Http1 http1) {
         this.listener = listener;
         this.limits = limits;
         this.deadlines = deadlines;
@@ -207,7 +214,7 @@ final class ClientConnections implements ServerConnectionSelector {
             if (negotiated ? "h2".equals(socket.protocol()) : startsWithPreface(ctx.dataReader(), watch)) {
                 return http2(watched);
             }
-            return new Http1Connection(http1, watched, watch);
+            return http1.connection(watched, watch);
         }
 
         /**

@@ -7,10 +7,9 @@ import io.helidon.http.Method;
 import io.helidon.http.Status;
 
 /**
- * The client's side of one request being forwarded, as {@link ProxyHandler}'s forwarding loop sees it: what it sends
- * on to the upstream, and how the answer or Portico's own reply reaches the client. Two readers make one: Helidon's
- * request and response ({@link ProxyHandler#handle}), and a request head Portico read itself on an HTTP/1.1
- * connection of its own ({@link Http1Fast}).
+ * The client's side of one request being forwarded, as the {@link Forwarder}'s loop sees it: what it sends on to the
+ * upstream, and how the answer or Portico's own reply reaches the client. Each reader makes one: Portico's HTTP/1.x
+ * connection ({@link Http1Connection}) and Helidon's HTTP/2 request and response ({@link Http2Handler}).
  */
 interface ClientExchange {
     Method method();

@@ -77,7 +77,7 @@ final class HeaderRules {
      * @param scheme  http or https, as the client reached Portico
      */
     record Client(String address, boolean trusted, String scheme) {
-        static Client of(InetAddress address, boolean secure, ProxySettings.TrustedProxies trustedProxies) {
+        static Client of(InetAddress address, boolean secure, TrustedProxies trustedProxies) {
             return new Client(address == null ? "unknown" : IpLiteral.format(address),
                     address != null && trustedProxies.contains(address), secure ? "https" : "http");
         }

@@ -27,7 +27,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * One client's HTTP/1.x connection on a proxy listener: Portico reads every request itself ({@link RequestHead},
- * {@link Http1Body}), forwards it with {@link ProxyHandler#forward}, and answers as bytes ({@link ResponseRelay}),
+ * {@link Http1Body}), forwards it with the {@link Forwarder}, and answers as bytes ({@link ResponseRelay}),
  * or answers itself (404 without a route, 400 for a '.' segment, 308 to HTTPS, 405 for TRACE and CONNECT, 503 over
  * the request limit, and the status of every request it refuses). WebSocket upgrades go to {@link WebSocketProxy}.
  * Each wait for the client has a deadline ({@link ClientDeadlines}): the request head, the next piece of a body, the
@@ -35,9 +35,9 @@ import java.util.function.UnaryOperator;
  */
 final class Http1Connection implements ServerConnection {
     /** What every connection of a listener shares. */
-    record Shared(ProxyHandler proxy, ResolveRoute routes, HttpsPolicy https,
-                  ProxySettings.TrustedProxies trustedProxies, WebSocketProxy webSockets,
-                  ProxySettings.ClientLimits limits) {
+    record Shared(Forwarder forwarder, ResolveRoute routes, HttpsPolicy https,
+                  TrustedProxies trustedProxies, WebSocketProxy webSockets,
+                  ClientLimits limits) {
     }
 
     private final Shared shared;
@@ -68,7 +68,7 @@ final class Http1Connection implements ServerConnection {
         this.ctx = ctx;
         this.reader = ctx.dataReader();
         this.watch = watch;
-        ProxySettings.ClientLimits limits = shared.limits();
+        ClientLimits limits = shared.limits();
         this.head = new RequestHead(limits.maxRequestLine(), limits.maxHeaderSize());
         this.secure = ctx.isSecure();
         this.clientAddress = ctx.remotePeer().address() instanceof InetSocketAddress inet ? inet.getAddress() : null;
@@ -200,7 +200,7 @@ final class Http1Connection implements ServerConnection {
         }
         RequestKey key = route.upstream().policy() == Policy.HASH ? requestKey() : RequestKey.NONE;
         Exchange exchange = new Exchange(route, host, body, strictTransport);
-        shared.proxy().forward(route, exchange, key);
+        shared.forwarder().forward(route, exchange, key);
         if (body != null && !body.complete()) {
             // what follows on the connection is the rest of this body, not a request
             closeAfter = true;
@@ -341,7 +341,7 @@ final class Http1Connection implements ServerConnection {
                 closeAfter = true;
             }
             return ResponseRelay.toHttp1(answered.response(), answered.connection(), Http1Connection.this::writer,
-                    closeAfter, http10, new ResponseRelay.Changes(rewriteLocation, strictTransport,
+                    closeAfter, http10, new ResponseHeaders.Changes(rewriteLocation, strictTransport,
                             route.route().hsts().isPresent()));
         }
 

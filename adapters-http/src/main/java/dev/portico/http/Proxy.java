@@ -30,7 +30,7 @@ import java.util.function.Function;
 public final class Proxy implements AutoCloseable {
     private final ProxySettings settings;
     private final UpstreamConnections connections;
-    private final ProxyHandler handler;
+    private final Http2Handler handler;
     private final WebSocketProxy webSockets;
     private final Http1Connection.Shared http1;
     private final ClientDeadlines deadlines;
@@ -38,7 +38,7 @@ public final class Proxy implements AutoCloseable {
     private final Limit requests;
     private final List<ClientConnections> listeners = new CopyOnWriteArrayList<>();
 
-    private Proxy(ProxySettings settings, UpstreamConnections connections, ProxyHandler handler,
+    private Proxy(ProxySettings settings, UpstreamConnections connections, Http2Handler handler,
                   WebSocketProxy webSockets, Http1Connection.Shared http1) {
         this.settings = settings;
         this.connections = connections;
@@ -74,11 +74,11 @@ public final class Proxy implements AutoCloseable {
                 settings.upstreamIdleTimeout());
         HttpsPolicy https = new HttpsPolicy(settings.httpsPort());
         ErrorReplies replies = new ErrorReplies(settings.detailedErrors());
-        ProxyHandler handler = new ProxyHandler(routes, settings.trustedProxies(), new UpstreamCall(connections),
-                observer, https, replies);
+        Forwarder forwarder = new Forwarder(new UpstreamCall(connections), observer, replies);
+        Http2Handler handler = new Http2Handler(routes, settings.trustedProxies(), https, forwarder);
         WebSocketProxy webSockets = new WebSocketProxy(routes, settings.trustedProxies(), connections,
                 webSocketIdleTimeout, replies);
-        Http1Connection.Shared http1 = new Http1Connection.Shared(handler, routes, https, settings.trustedProxies(),
+        Http1Connection.Shared http1 = new Http1Connection.Shared(forwarder, routes, https, settings.trustedProxies(),
                 webSockets, settings.clients());
         return new Proxy(settings, connections, handler, webSockets, http1);
     }
@@ -111,13 +111,13 @@ public final class Proxy implements AutoCloseable {
      * HTTP/2 keeps Helidon's validation of requests and its "100 Continue" when the handler first reads the body.
      */
     public void configure(ListenerConfig.BuilderBase<?, ?> listener) {
-        ProxySettings.ClientLimits limits = settings.clients();
+        ClientLimits limits = settings.clients();
         // nginx's http2_max_concurrent_streams: Helidon's default (8192) lets one connection hold thousands of
         // upstream requests at once
         Http2Config http2 = Http2Config.builder().maxConcurrentStreams(limits.maxStreams()).build();
         ClientConnections front = new ClientConnections(listener.name(), limits, deadlines,
                 new Http2ConnectionProvider().create(listener.name(), http2, ProtocolConfigs.create(List.of(http2))),
-                http1);
+                (ctx, watch) -> new Http1Connection(http1, ctx, watch));
         listeners.add(front);
         listener.tls().ifPresent(tls -> listener.tls(Tls.builder().from(tls.prototype())
                 .sslContext(new AdmittingSslContext(tls.sslContext(), front::admit)).build()));

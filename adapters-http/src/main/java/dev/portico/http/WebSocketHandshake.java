@@ -48,7 +48,7 @@ final class WebSocketHandshake {
     /** The target's 101 to the client, with its Sec-WebSocket-Accept, -Protocol and -Extensions. */
     static void switchProtocols(ConnectionContext client, ResponseHead head) {
         HeadWriter out = new HeadWriter(512).write(SWITCHING);
-        ResponseRelay.headerLines(out, head, new ResponseRelay.Changes(UnaryOperator.identity(), null, false));
+        ResponseHeaders.headerLines(out, head, new ResponseHeaders.Changes(UnaryOperator.identity(), null, false));
         out.write(UPGRADE);
         ClientWriter.of(client).write(out.array(), 0, out.length());
     }
@@ -65,7 +65,7 @@ final class WebSocketHandshake {
         connection.doNotReuse();
         UpstreamResponse response = UpstreamExchange.framed(head, Method.GET, connection);
         ResponseRelay.Ending ending = ResponseRelay.toHttp1(response, connection, () -> ClientWriter.of(client), true, false,
-                new ResponseRelay.Changes(rewriteLocation, null, false));
+                new ResponseHeaders.Changes(rewriteLocation, null, false));
         if (ending instanceof ResponseRelay.Ending.UpstreamFailedBeforeBody(Exception cause)) {
             throw cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
         }

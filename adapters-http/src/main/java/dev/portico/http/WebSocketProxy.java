@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * WebSocket upgrades on the proxy's listeners: the request is routed as {@link ProxyHandler} routes any request, the
+ * WebSocket upgrades on the proxy's listeners: the request is routed as any request is, the
  * handshake goes to the chosen target on a connection of its own, and after its 101 a {@link WebSocketRelay} carries
  * the bytes. A request with a '.' segment or without a route is left to the normal routing, which answers it as it
  * answers any other request (400, 404).
@@ -53,7 +53,7 @@ final class WebSocketProxy implements AutoCloseable {
     static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
 
     private final ResolveRoute routes;
-    private final ProxySettings.TrustedProxies trustedProxies;
+    private final TrustedProxies trustedProxies;
     private final UpstreamConnections connections;
     private final Function<ResolvedRoute, Duration> idleTimeout;
     private final ErrorReplies replies;
@@ -63,7 +63,7 @@ final class WebSocketProxy implements AutoCloseable {
             .name("portico-websocket-timer").daemon(true).factory());
 
     /** @param idleTimeout how long a pair of this route may stay silent both ways before it is closed */
-    WebSocketProxy(ResolveRoute routes, ProxySettings.TrustedProxies trustedProxies, UpstreamConnections connections,
+    WebSocketProxy(ResolveRoute routes, TrustedProxies trustedProxies, UpstreamConnections connections,
                    Function<ResolvedRoute, Duration> idleTimeout, ErrorReplies replies) {
         this.replies = replies;
         this.routes = routes;

@@ -37,7 +37,7 @@ class ClientLimitsTest {
     private static final Duration SHED_WITHIN = Duration.ofSeconds(3);
 
     private static ProxySettings timeouts(Duration header, Duration body, Duration keepAlive, Duration send) {
-        return ProxySettings.defaults().withClients(ProxySettings.ClientLimits.defaults()
+        return ProxySettings.defaults().withClients(ClientLimits.defaults()
                 .withTimeouts(header, body, keepAlive, send));
     }
 
@@ -207,7 +207,7 @@ class ClientLimitsTest {
 
     @Test
     void refusesNewConnectionsWhenTheListenerIsFullOfBusyOnesAndServesThose() throws Exception {
-        ProxySettings settings = ProxySettings.defaults().withClients(ProxySettings.ClientLimits.defaults()
+        ProxySettings settings = ProxySettings.defaults().withClients(ClientLimits.defaults()
                 .withCounts(3, 1024, 128));
         try (RawUpstream upstream = RawUpstream.start(RawUpstream.answering(200, "ok"));
              ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()), settings)) {
@@ -236,7 +236,7 @@ class ClientLimitsTest {
 
     @Test
     void closesAConnectionWaitingForARequestToMakeRoomForANewOneWhenTheListenerIsFull() throws Exception {
-        ProxySettings settings = ProxySettings.defaults().withClients(ProxySettings.ClientLimits.defaults()
+        ProxySettings settings = ProxySettings.defaults().withClients(ClientLimits.defaults()
                 .withCounts(3, 1024, 128));
         try (RawUpstream upstream = RawUpstream.start(RawUpstream.answering(200, "ok"));
              ProxyServer proxy = ProxyServer.start(everythingTo(upstream.url()), settings);
@@ -261,7 +261,7 @@ class ClientLimitsTest {
     @Test
     void answers503AtOnceToRequestsPastTheLimitOfRequestsInFlight() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        ProxySettings settings = ProxySettings.defaults().withClients(ProxySettings.ClientLimits.defaults()
+        ProxySettings settings = ProxySettings.defaults().withClients(ClientLimits.defaults()
                 .withCounts(2048, 2, 128));
         try (RawUpstream upstream = RawUpstream.start((request, conversation) -> {
             try {

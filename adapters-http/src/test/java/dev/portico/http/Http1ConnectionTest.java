@@ -190,7 +190,7 @@ class Http1ConnectionTest {
 
     @Test
     void closesAConnectionIdleLongerThanTheKeepAliveTimeout() throws Exception {
-        ProxySettings settings = ProxySettings.defaults().withClients(ProxySettings.ClientLimits.defaults()
+        ProxySettings settings = ProxySettings.defaults().withClients(ClientLimits.defaults()
                 .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMillis(300),
                         Duration.ofSeconds(60)));
         try (RawUpstream upstream = echo();

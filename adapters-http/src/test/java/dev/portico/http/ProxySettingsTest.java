@@ -57,7 +57,7 @@ class ProxySettingsTest {
             "0.0.0.0/0, 203.0.113.9, true",
             "10.0.0.0/8, ::ffff:10.1.2.3, true"})
     void tellsWhetherAClientAddressIsTrusted(String ranges, String client, boolean trusted) throws Exception {
-        ProxySettings.TrustedProxies proxies = ProxySettings.TrustedProxies.parse(ranges);
+        TrustedProxies proxies = TrustedProxies.parse(ranges);
 
         assertThat(proxies.contains(InetAddress.getByAddress(IpLiteral.parse(client)))).isEqualTo(trusted);
     }
@@ -88,7 +88,7 @@ class ProxySettingsTest {
             "::ffff:10.0.0.1 | 198.51.100.1                       | 198.51.100.1"})
     void behindATrustedProxyTheClientIsTheRightMostForwardedForAddressThatIsNotATrustedProxy(
             String peer, String forwardedFor, String client) throws Exception {
-        ProxySettings.TrustedProxies proxies = ProxySettings.TrustedProxies.parse("10.0.0.0/8");
+        TrustedProxies proxies = TrustedProxies.parse("10.0.0.0/8");
         List<String> entries = forwardedFor == null ? List.of() : List.of(forwardedFor.split(";"));
 
         assertThat(proxies.clientOf(InetAddress.getByAddress(IpLiteral.parse(peer)), entries)).isEqualTo(client);
@@ -97,20 +97,20 @@ class ProxySettingsTest {
     @Test
     void refusesHostNamesWithoutLookingThemUp() {
         // a name that resolves (localhost) is refused like one that would not: no DNS decides trust
-        assertThatThrownBy(() -> ProxySettings.TrustedProxies.parse("localhost"))
+        assertThatThrownBy(() -> TrustedProxies.parse("localhost"))
                 .hasMessage("trusted proxies: 'localhost' is not an IP address or CIDR range; use literals such as"
                         + " 10.0.0.0/8, 127.0.0.1 or ::1 (host names are not accepted)");
     }
 
     @Test
     void refusesAnEmptyEntry() {
-        assertThatThrownBy(() -> ProxySettings.TrustedProxies.parse("10.0.0.1,,::1"))
+        assertThatThrownBy(() -> TrustedProxies.parse("10.0.0.1,,::1"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty entry");
     }
 
     @Test
     void readsABlankListAsNoTrustedProxies() {
-        assertThat(ProxySettings.fromTrustedProxies("  ").trustedProxies()).isEqualTo(ProxySettings.TrustedProxies.none());
+        assertThat(ProxySettings.fromTrustedProxies("  ").trustedProxies()).isEqualTo(TrustedProxies.none());
         assertThat(ProxySettings.fromTrustedProxies(null).trustedProxies().isEmpty()).isTrue();
     }
 

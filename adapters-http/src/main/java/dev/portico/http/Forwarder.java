@@ -33,61 +33,23 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * Every request on the proxy listener: asks the domain which route serves it, sends it to the target the route's
- * balancer picks, and relays the answer, or answers 404, 502 or 504 itself. Failures are told apart by whose
- * fault they are: the upstream's are logged as warnings and reported to the observer as such; a client that goes
- * away is logged at DEBUG and never counted against the upstream. Its forwarding loop serves both readers of a
- * request: Helidon's, for HTTP/2 (this {@link Handler}), and Portico's own, for HTTP/1.x ({@link Http1Connection}).
+ * The forwarding loop, for a request of either reader (Portico's HTTP/1.x, Helidon's HTTP/2) on the route that serves
+ * it: the route's balancer picks a target, the request goes there, and the answer is relayed; a failed attempt is
+ * retried on another target as the route's policy allows, or answered 502, 503 or 504. Failures are told apart by
+ * whose fault they are: the upstream's are logged as warnings and reported to the observer as such; a client that goes
+ * away is logged at DEBUG and never counted against the upstream.
  */
-final class ProxyHandler implements Handler {
-    private static final System.Logger LOG = System.getLogger(ProxyHandler.class.getName());
+final class Forwarder {
+    private static final System.Logger LOG = System.getLogger(Forwarder.class.getName());
 
-    private final ResolveRoute routes;
-    private final ProxySettings.TrustedProxies trustedProxies;
     private final UpstreamCall upstreams;
     private final ExchangeObserver observer;
-    private final HttpsPolicy https;
     private final ErrorReplies replies;
 
-    ProxyHandler(ResolveRoute routes, ProxySettings.TrustedProxies trustedProxies, UpstreamCall upstreams,
-                 ExchangeObserver observer, HttpsPolicy https, ErrorReplies replies) {
-        this.routes = routes;
+    Forwarder(UpstreamCall upstreams, ExchangeObserver observer, ErrorReplies replies) {
         this.replies = replies;
-        this.https = https;
-        this.trustedProxies = trustedProxies;
         this.upstreams = upstreams;
         this.observer = observer;
-    }
-
-    @Override
-    public void handle(ServerRequest request, ServerResponse response) {
-        ServerRequestHeaders headers = request.headers();
-        String host = headers.contains(HeaderNames.HOST) ? headers.get(HeaderNames.HOST).get() : null;
-        String rawPath = request.prologue().uriPath().rawPath();
-        Method method = request.prologue().method();
-        if (method == Method.TRACE || method == Method.CONNECT) {
-            ErrorReplies.send(response, Status.METHOD_NOT_ALLOWED_405, ErrorReplies.METHOD_NOT_ALLOWED);
-        } else if (RawPath.hasDotSegment(rawPath)) {
-            ErrorReplies.dotSegment(request, response);
-        } else {
-            switch (routes.resolve(host, rawPath)) {
-                case RoutingDecision.NoRoute ignored -> ErrorReplies.noRoute(request, response);
-                case ResolvedRoute route -> forward(route, request, response, host, rawPath);
-            }
-        }
-    }
-
-    private void forward(ResolvedRoute route, ServerRequest request, ServerResponse response, String host,
-                         String rawPath) {
-        if (https.answered(route, request, response, host)) {
-            return;
-        }
-        InetAddress clientAddress = clientAddress(request);
-        RequestKey key = route.upstream().policy() == Policy.HASH
-                ? requestKey(request, clientAddress == null ? null
-                        : trustedProxies.clientOf(clientAddress, HeaderRules.forwardedFor(request.headers())))
-                : RequestKey.NONE;
-        forward(route, new HelidonExchange(request, response, host, rawPath, clientAddress), key);
     }
 
     /**
@@ -249,78 +211,5 @@ final class ProxyHandler implements Handler {
 
     private static String describe(ResolvedRoute route, Target target, ClientExchange exchange) {
         return exchange.describe() + " via route '" + route.route().name() + "' to " + target.url();
-    }
-
-    /**
-     * What the hash policy may hash: the client's address (behind a trusted proxy, the one it forwarded for), and its
-     * headers and cookies, looked up only when the upstream hashes on one.
-     */
-    private static RequestKey requestKey(ServerRequest request, String clientIp) {
-        return new RequestKey(clientIp,
-                name -> request.headers().first(HeaderNames.create(name)).orElse(null),
-                name -> request.headers().cookies().first(name).orElse(null));
-    }
-
-    private static InetAddress clientAddress(ServerRequest request) {
-        return request.remotePeer().address() instanceof InetSocketAddress inet ? inet.getAddress() : null;
-    }
-
-    /** A request as Helidon read it, answered through Helidon's response: HTTP/2. */
-    private final class HelidonExchange implements ClientExchange {
-        private final ServerRequest request;
-        private final ServerResponse response;
-        private final String host;
-        private final String rawPath;
-        private final HeaderRules.Client client;
-
-        HelidonExchange(ServerRequest request, ServerResponse response, String host, String rawPath,
-                        InetAddress clientAddress) {
-            this.request = request;
-            this.response = response;
-            this.host = host;
-            this.rawPath = rawPath;
-            this.client = HeaderRules.Client.of(clientAddress, request.isSecure(), trustedProxies);
-        }
-
-        @Override
-        public Method method() {
-            return request.prologue().method();
-        }
-
-        @Override
-        public String describe() {
-            return request.prologue().method().text() + " " + rawPath;
-        }
-
-        @Override
-        public String upstreamTarget(ResolvedRoute route, Target target) {
-            HttpPrologue prologue = request.prologue();
-            String path = route.upstreamPath(target, rawPath);
-            return prologue.hasQuery() ? path + "?" + prologue.query().rawValue() : path;
-        }
-
-        @Override
-        public UpstreamCall.HeaderLines headerLines(ResolvedRoute route, Target target) {
-            HeaderRules.Forwarding forwarding = client.forwarding(route, target, host);
-            return out -> HeaderRules.writeToUpstream(request.headers(), out, forwarding);
-        }
-
-        @Override
-        public RequestBody body() {
-            return RequestBody.of(request);
-        }
-
-        @Override
-        public ResponseRelay.Ending relay(ResolvedRoute route, Target target, UpstreamCall.Reply.Answered answered) {
-            UnaryOperator<String> rewriteLocation = location -> host == null ? location
-                    : route.rewriteLocation(location, target, client.scheme(), host);
-            return ResponseRelay.toResponse(answered.response(), answered.connection(), response, rewriteLocation);
-        }
-
-        @Override
-        public void reply(Status status, String text) {
-            response.headers().clear();
-            ErrorReplies.send(response, status, text.getBytes(StandardCharsets.UTF_8));
-        }
     }
 }
