@@ -1,10 +1,9 @@
 package dev.portico.http;
 
-import java.net.InetAddress;
+import dev.portico.http.client.ClientLimits;
+import dev.portico.http.wire.TrustedProxies;
+
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 
 /**

@@ -1,5 +1,6 @@
 package dev.portico.http;
 
+import dev.portico.http.client.ClientLimits;
 import dev.portico.http.tls.TestPki;
 
 import io.helidon.common.tls.Tls;

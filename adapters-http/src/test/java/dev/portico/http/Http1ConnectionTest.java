@@ -1,6 +1,7 @@
 package dev.portico.http;
 
 import dev.portico.domain.model.Route;
+import dev.portico.http.client.ClientLimits;
 
 import org.junit.jupiter.api.Test;
 

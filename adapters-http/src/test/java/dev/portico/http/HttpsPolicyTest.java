@@ -5,6 +5,7 @@ import dev.portico.domain.model.Hsts;
 import dev.portico.domain.model.Route;
 import dev.portico.domain.model.RoutingTable;
 import dev.portico.domain.port.ResolveRoute;
+import dev.portico.http.forward.HttpsPolicy;
 import dev.portico.http.tls.TestPki;
 
 import io.helidon.common.tls.Tls;

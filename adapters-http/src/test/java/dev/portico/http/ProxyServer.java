@@ -8,6 +8,8 @@ import dev.portico.domain.model.Target;
 import dev.portico.domain.model.Upstream;
 import dev.portico.domain.port.ResolveRoute;
 import dev.portico.domain.validation.Validated;
+import dev.portico.http.forward.ExchangeObserver;
+import dev.portico.http.upstream.UpstreamFailure;
 
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;

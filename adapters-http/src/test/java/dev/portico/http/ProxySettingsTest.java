@@ -1,5 +1,8 @@
 package dev.portico.http;
 
+import dev.portico.http.wire.IpLiteral;
+import dev.portico.http.wire.TrustedProxies;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

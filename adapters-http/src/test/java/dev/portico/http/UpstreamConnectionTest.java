@@ -1,5 +1,7 @@
 package dev.portico.http;
 
+import dev.portico.http.upstream.UpstreamConnections;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

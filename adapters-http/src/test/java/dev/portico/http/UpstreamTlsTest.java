@@ -14,6 +14,7 @@ import dev.portico.domain.model.UpstreamTls;
 import dev.portico.domain.validation.Validated;
 import dev.portico.http.health.ActiveHealthChecks;
 import dev.portico.http.tls.TestPki;
+import dev.portico.http.upstream.UpstreamTrust;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,10 +1,11 @@
 package dev.portico.admin;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.portico.domain.model.Configuration;
 import dev.portico.domain.model.ResolvedRoute;
 import dev.portico.domain.model.RoutingDecision;
 import dev.portico.domain.model.TokenScope;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +52,7 @@ class ConfigEndpointTest {
         return switch (server.routing.resolve(host, path)) {
             case ResolvedRoute resolved -> resolved.route().name() + "->" + resolved.upstream().name();
             case RoutingDecision.NoRoute none -> "none";
+            case RoutingDecision.BadPath bad -> "bad path";
         };
     }
 

@@ -1,6 +1,6 @@
 package dev.portico.app;
 
-import dev.portico.http.ClientLimits;
+import dev.portico.http.client.ClientLimits;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The dependency rule: adapters and the admin API depend on the domain, never on each other; only app sees all. */
@@ -70,5 +72,41 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("dev.portico.persistence..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.helidon..")
                 .check(portico);
+    }
+
+    /**
+     * The data plane in layers a reader can follow, each using only those below it: the connection's front (counting
+     * and deadlines), the readers of each HTTP version, the forwarding loop, the upstream exchange, and the bytes on
+     * the wire. TLS and health checks sit beside them.
+     */
+    @Test
+    void theDataPlaneIsLayeredFromTheClientsConnectionDownToTheWire() {
+        layeredArchitecture().consideringOnlyDependenciesInAnyPackage("dev.portico.http..")
+                .layer("proxy").definedBy("dev.portico.http")
+                .layer("client").definedBy("dev.portico.http.client..")
+                .layer("http1").definedBy("dev.portico.http.http1..")
+                .layer("http2").definedBy("dev.portico.http.http2..")
+                .layer("websocket").definedBy("dev.portico.http.websocket..")
+                .layer("forward").definedBy("dev.portico.http.forward..")
+                .layer("upstream").definedBy("dev.portico.http.upstream..")
+                .layer("wire").definedBy("dev.portico.http.wire..")
+                .layer("tls").definedBy("dev.portico.http.tls..")
+                .layer("health").definedBy("dev.portico.http.health..")
+                .whereLayer("proxy").mayNotBeAccessedByAnyLayer()
+                .whereLayer("client").mayOnlyBeAccessedByLayers("proxy", "http1", "websocket")
+                .whereLayer("http1").mayOnlyBeAccessedByLayers("proxy")
+                .whereLayer("http2").mayOnlyBeAccessedByLayers("proxy")
+                .whereLayer("websocket").mayOnlyBeAccessedByLayers("proxy", "http1")
+                .whereLayer("forward").mayOnlyBeAccessedByLayers("proxy", "http1", "http2", "websocket")
+                .whereLayer("upstream").mayOnlyBeAccessedByLayers("proxy", "http1", "http2", "websocket", "forward",
+                        "health")
+                .whereLayer("wire").mayOnlyBeAccessedByLayers("proxy", "client", "http1", "http2", "websocket",
+                        "forward", "upstream", "health")
+                .check(portico);
+    }
+
+    @Test
+    void noPackageCyclesInTheDataPlane() {
+        slices().matching("dev.portico.http.(*)..").should().beFreeOfCycles().check(portico);
     }
 }

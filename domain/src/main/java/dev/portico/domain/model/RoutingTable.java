@@ -106,6 +106,9 @@ public final class RoutingTable {
      * @param rawPath    the raw, percent-encoded request path
      */
     public RoutingDecision resolve(String hostHeader, String rawPath) {
+        if (RawPath.hasDotSegment(rawPath)) {
+            return RoutingDecision.BadPath.INSTANCE;
+        }
         String host = normalizeHost(hostHeader);
         if (!host.isEmpty()) {
             ResolvedRoute found = firstMatch(exact.get(host), rawPath);

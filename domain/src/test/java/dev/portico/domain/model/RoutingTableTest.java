@@ -31,6 +31,7 @@ class RoutingTableTest {
         return switch (table.resolve(host, path)) {
             case ResolvedRoute resolved -> resolved.route().name();
             case RoutingDecision.NoRoute none -> "none";
+            case RoutingDecision.BadPath bad -> "bad path";
         };
     }
 
@@ -207,5 +208,15 @@ class RoutingTableTest {
         assertThat(RoutingTable.empty().revision()).isZero();
         assertThat(table(route("r", "/")).revision()).isEqualTo(7);
         assertThat(table(route("r", "/")).configuration().routes()).extracting(Route::name).containsExactly("r");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"/api/../admin", "/api/./x", "/api/%2e%2E/admin", "/..",
+            "/api/%2E"})
+    void routesAPathWithADotSegmentNowhereEvenWhenARouteWouldMatchIt(String path) {
+        RoutingTable table = table(new Route("api", List.of(), "/api", "users", false, false, Duration.ofSeconds(1)),
+                new Route("all", List.of(), "/", "orders", false, false, Duration.ofSeconds(1)));
+
+        assertThat(table.resolve("a.example.org", path)).isSameAs(RoutingDecision.BadPath.INSTANCE);
     }
 }

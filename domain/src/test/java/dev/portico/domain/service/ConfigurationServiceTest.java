@@ -6,18 +6,19 @@ import dev.portico.domain.model.Configuration;
 import dev.portico.domain.model.ConfigurationDiff;
 import dev.portico.domain.model.ConfigurationSpec;
 import dev.portico.domain.model.ResolvedRoute;
-import dev.portico.domain.model.Route;
 import dev.portico.domain.model.Route.RouteSpec;
+import dev.portico.domain.model.Route;
 import dev.portico.domain.model.RoutingDecision;
 import dev.portico.domain.model.Target;
-import dev.portico.domain.model.Upstream;
 import dev.portico.domain.model.Upstream.TargetSpec;
+import dev.portico.domain.model.Upstream;
 import dev.portico.domain.port.ApplyOutcome;
 import dev.portico.domain.port.Change;
 import dev.portico.domain.port.Deletion;
 import dev.portico.domain.port.Precondition;
 import dev.portico.domain.port.PutOutcome;
 import dev.portico.domain.validation.FieldError;
+
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +59,7 @@ class ConfigurationServiceTest {
         return switch (routing.resolve(host, path)) {
             case ResolvedRoute resolved -> resolved.route().name() + "->" + resolved.balancer().next().host();
             case RoutingDecision.NoRoute none -> "none";
+            case RoutingDecision.BadPath bad -> "bad path";
         };
     }
 
