@@ -15,7 +15,7 @@ import static dev.portico.http.ProxyServer.everythingTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Portico's HTTP/1.x reader on the proxy listener ({@link Http1Connection}): it reads every request of a connection,
+ * Portico's HTTP/1.x reader on the proxy listener ({@link dev.portico.http.http1.Http1Connection}): it reads every request of a connection,
  * forwards header names as the client spelled them (as nginx does), and answers what it does not forward itself.
  */
 class Http1ConnectionTest {

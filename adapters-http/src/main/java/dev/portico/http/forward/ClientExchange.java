@@ -11,7 +11,7 @@ import io.helidon.http.Status;
 /**
  * The client's side of one request being forwarded, as the {@link Forwarder}'s loop sees it: what it sends on to the
  * upstream, and how the answer or Portico's own reply reaches the client. Each reader makes one: Portico's HTTP/1.x
- * connection ({@link Http1Connection}) and Helidon's HTTP/2 request and response ({@link Http2Handler}).
+ * connection ({@code http1.Http1Connection}) and Helidon's HTTP/2 request and response ({@code http2.Http2Handler}).
  */
 public interface ClientExchange {
     Method method();

@@ -93,7 +93,7 @@ public final class Http1Response implements ClientResponse {
     /**
      * One write of prefix, piece and suffix when the buffer has room for them around the piece: the bytes in front
      * of a piece were read already (the upstream's head or chunk framing, or the headroom kept free), and those
-     * after it were too, or were never read into (see {@link Body#next()}). Otherwise they go out one after the
+     * after it were too, or were never read into (see {@link dev.portico.http.upstream.UpstreamBody#next()}). Otherwise they go out one after the
      * other.
      */
     private void send(HeadWriter prefix, byte[] buffer, int offset, int length, byte[] suffix, boolean roomAfter) {

@@ -91,7 +91,7 @@ public final class RequestHead {
     private static final byte[] COOKIE = lower("cookie");
     /**
      * Hop-by-hop headers (RFC 9110, 7.6.1), HTTP2-Settings (which only means anything with an h2c upgrade, never
-     * taken) and Helidon's internal client-certificate header, dropped as {@link HeaderRules} drops them.
+     * taken) and Helidon's internal client-certificate header, dropped as {@code forward.HeaderRules} drops them.
      */
     private static final byte[][] DROPPED = {lower("keep-alive"), lower("proxy-connection"), lower("te"),
             lower("trailer"), lower("proxy-authenticate"), lower("proxy-authorization"), lower("http2-settings"),

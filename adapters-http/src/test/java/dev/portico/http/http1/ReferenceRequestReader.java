@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 /**
  * README's parsing policy written the plain way, for {@link ParsingPropertiesTest} to hold Portico's byte-level reader
  * against: the grammar of RFC 9112 as regular expressions over a whole input, slow and obvious, sharing no code with
- * {@link RequestHead} or {@link Http1Body}. Problems are found in the order the policy names them: the scan for the end
+ * {@link dev.portico.http.wire.RequestHead} or {@link Http1Body}. Problems are found in the order the policy names them: the scan for the end
  * of the head (line ends, sizes), the request line, each header line in turn, then what the lines say together.
  */
 final class ReferenceRequestReader {
