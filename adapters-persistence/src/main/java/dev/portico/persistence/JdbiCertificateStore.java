@@ -25,8 +25,6 @@ import java.util.function.Function;
  * never its PEM.
  */
 final class JdbiCertificateStore implements CertificateStore {
-    private static final String COLUMNS = "name, cert_file, key_file, cert_pem, key_pem, updated_revision";
-
     private final Jdbi jdbi;
     private final Clock clock;
     private final WriteLock writeLock;
@@ -40,7 +38,7 @@ final class JdbiCertificateStore implements CertificateStore {
     @Override
     public List<Stored<NamedCertificate>> certificates() {
         return jdbi.withHandle(handle -> handle
-                .createQuery("SELECT " + COLUMNS + " FROM certificates ORDER BY name")
+                .createQuery(Sql.SELECT_CERTIFICATES)
                 .map((row, context) -> map(row))
                 .list());
     }
@@ -54,13 +52,8 @@ final class JdbiCertificateStore implements CertificateStore {
     public StoreWrite put(NamedCertificate certificate, Change change) {
         return write(write -> {
             boolean created = find(write.handle(), certificate.name()).isEmpty();
-            String sql = created
-                    ? "INSERT INTO certificates (name, cert_file, key_file, cert_pem, key_pem, created_at, updated_at,"
-                    + " updated_revision) VALUES (:name, :certFile, :keyFile, :certPem, :keyPem, :now, :now, :revision)"
-                    : "UPDATE certificates SET cert_file = :certFile, key_file = :keyFile, cert_pem = :certPem,"
-                    + " key_pem = :keyPem, updated_at = :now, updated_revision = :revision WHERE name = :name";
             CertificateOrigin origin = certificate.origin();
-            write.handle().createUpdate(sql)
+            write.handle().createUpdate(created ? Sql.INSERT_CERTIFICATE : Sql.UPDATE_CERTIFICATE)
                     .bind("name", certificate.name())
                     .bind("certFile", origin instanceof CertificateOrigin.Files files ? files.certFile() : null)
                     .bind("keyFile", origin instanceof CertificateOrigin.Files files ? files.keyFile() : null)
@@ -78,7 +71,7 @@ final class JdbiCertificateStore implements CertificateStore {
     @Override
     public Deletion delete(String name, Change change) {
         return write(write -> {
-            int deleted = write.handle().createUpdate("DELETE FROM certificates WHERE name = :name")
+            int deleted = write.handle().createUpdate(Sql.DELETE_CERTIFICATE)
                     .bind("name", name)
                     .execute();
             if (deleted == 0) {
@@ -94,7 +87,7 @@ final class JdbiCertificateStore implements CertificateStore {
     }
 
     private static Optional<Stored<NamedCertificate>> find(Handle handle, String name) {
-        return handle.createQuery("SELECT " + COLUMNS + " FROM certificates WHERE name = :name")
+        return handle.createQuery(Sql.SELECT_CERTIFICATE)
                 .bind("name", name)
                 .map((row, context) -> map(row))
                 .findOne();

@@ -85,12 +85,12 @@ final class JdbiConfigStore implements ConfigStore {
     public ConfigurationStatus status() {
         return inSnapshot(handle -> {
             ConfigurationStatus revision = handle
-                    .createQuery("SELECT revision, applied_at FROM config_revision WHERE id = 1")
+                    .createQuery(Sql.SELECT_REVISION_STATUS)
                     .map((row, context) -> new ConfigurationStatus(
                             row.getLong("revision"), UtcInstants.read(row, "applied_at"), 0, 0))
                     .one();
-            long routes = handle.createQuery("SELECT COUNT(*) FROM routes").mapTo(Long.class).one();
-            long upstreams = handle.createQuery("SELECT COUNT(*) FROM upstreams").mapTo(Long.class).one();
+            long routes = handle.createQuery(Sql.COUNT_ROUTES).mapTo(Long.class).one();
+            long upstreams = handle.createQuery(Sql.COUNT_UPSTREAMS).mapTo(Long.class).one();
             return new ConfigurationStatus(revision.revision(), revision.appliedAt(),
                     Math.toIntExact(routes), Math.toIntExact(upstreams));
         });
@@ -137,21 +137,21 @@ final class JdbiConfigStore implements ConfigStore {
             // The checks come after the increment so that they run under the revision lock: no route can start
             // using the upstream between the check and the delete.
             Handle handle = write.handle();
-            OptionalLong current = storedRevision(handle, "upstreams", name);
+            OptionalLong current = storedRevision(handle, Sql.SELECT_UPSTREAM_REVISION, name);
             if (!precondition.allows(current)) {
                 return write.rollBack(new Deletion.PreconditionFailed(current));
             }
             if (current.isEmpty()) {
                 return write.rollBack(Deletion.NotFound.INSTANCE);
             }
-            List<String> users = handle.createQuery("SELECT name FROM routes WHERE upstream_name = :name")
+            List<String> users = handle.createQuery(Sql.SELECT_ROUTES_USING_UPSTREAM)
                     .bind("name", name)
                     .mapTo(String.class)
                     .list();
             if (!users.isEmpty()) {
                 return write.rollBack(new Deletion.InUse(users.stream().sorted(BY_NAME).toList()));
             }
-            handle.createUpdate("DELETE FROM upstreams WHERE name = :name").bind("name", name).execute();
+            handle.createUpdate(Sql.DELETE_UPSTREAM).bind("name", name).execute();
             write.audit(change, ChangeSummary.upstreamResource(name), ChangeSummary.deleted());
             return new Deletion.Deleted(write.revision());
         });
@@ -167,7 +167,7 @@ final class JdbiConfigStore implements ConfigStore {
             }
             // Checked under the revision lock, so the upstream cannot be deleted before this commits; the foreign
             // key would catch it too, but as an error rather than an answer.
-            if (storedRevision(write.handle(), "upstreams", route.upstream()).isEmpty()) {
+            if (storedRevision(write.handle(), Sql.SELECT_UPSTREAM_REVISION, route.upstream()).isEmpty()) {
                 return write.rollBack(new StoreWrite.UpstreamMissing(route.upstream()));
             }
             writeRoute(write, route, before.isEmpty());
@@ -180,14 +180,14 @@ final class JdbiConfigStore implements ConfigStore {
     @Override
     public Deletion deleteRoute(String name, Precondition precondition, Change change) {
         return write(write -> {
-            OptionalLong current = storedRevision(write.handle(), "routes", name);
+            OptionalLong current = storedRevision(write.handle(), Sql.SELECT_ROUTE_REVISION, name);
             if (!precondition.allows(current)) {
                 return write.rollBack(new Deletion.PreconditionFailed(current));
             }
             if (current.isEmpty()) {
                 return write.rollBack(Deletion.NotFound.INSTANCE);
             }
-            write.handle().createUpdate("DELETE FROM routes WHERE name = :name").bind("name", name).execute();
+            write.handle().createUpdate(Sql.DELETE_ROUTE).bind("name", name).execute();
             write.audit(change, ChangeSummary.routeResource(name), ChangeSummary.deleted());
             return new Deletion.Deleted(write.revision());
         });
@@ -211,7 +211,7 @@ final class JdbiConfigStore implements ConfigStore {
             // Routes go first and upstreams last, so that no route ever points at an upstream that is not there:
             // the foreign key checks each statement, not the transaction.
             for (String route : diff.removed().routes()) {
-                handle.createUpdate("DELETE FROM routes WHERE name = :name").bind("name", route).execute();
+                handle.createUpdate(Sql.DELETE_ROUTE).bind("name", route).execute();
             }
             Set<String> addedUpstreams = new HashSet<>(diff.added().upstreams());
             Set<String> changedUpstreams = new HashSet<>(diff.changed().upstreams());
@@ -228,7 +228,7 @@ final class JdbiConfigStore implements ConfigStore {
                 }
             }
             for (String upstream : diff.removed().upstreams()) {
-                handle.createUpdate("DELETE FROM upstreams WHERE name = :name").bind("name", upstream).execute();
+                handle.createUpdate(Sql.DELETE_UPSTREAM).bind("name", upstream).execute();
             }
             write.audit(change, ChangeSummary.CONFIGURATION_RESOURCE, ChangeSummary.configuration(diff));
             return new Replacement.Replaced(write.revision(), diff);
@@ -243,9 +243,9 @@ final class JdbiConfigStore implements ConfigStore {
         return jdbi.inTransaction(snapshotIsolation, reads);
     }
 
-    /** The revision the named upstream or route was last written at; empty when there is none. */
-    private static OptionalLong storedRevision(Handle handle, String table, String name) {
-        return handle.createQuery("SELECT updated_revision FROM " + table + " WHERE name = :name")
+    /** The revision {@code query} finds the named upstream or route last written at; empty when there is none. */
+    private static OptionalLong storedRevision(Handle handle, String query, String name) {
+        return handle.createQuery(query)
                 .bind("name", name)
                 .mapTo(Long.class)
                 .findOne()
@@ -259,29 +259,15 @@ final class JdbiConfigStore implements ConfigStore {
 
     private static void writeUpstream(RevisionWrite write, Upstream upstream, boolean create) {
         Handle handle = write.handle();
-        if (create) {
-            UpstreamRow.bindSettings(handle.createUpdate("INSERT INTO upstreams (name, created_at, updated_at,"
-                            + " updated_revision, " + UpstreamRow.SETTINGS + ") VALUES (:name, :now, :now, :revision, "
-                            + UpstreamRow.SETTINGS_PARAMETERS + ")"), upstream)
-                    .bind("name", upstream.name())
-                    .bind("now", write.now())
-                    .bind("revision", write.revision())
-                    .execute();
-        } else {
-            UpstreamRow.bindSettings(handle.createUpdate("UPDATE upstreams SET updated_at = :now,"
-                            + " updated_revision = :revision, " + UpstreamRow.SETTINGS_ASSIGNMENTS + " WHERE name = :name"),
-                            upstream)
-                    .bind("name", upstream.name())
-                    .bind("now", write.now())
-                    .bind("revision", write.revision())
-                    .execute();
-            handle.createUpdate("DELETE FROM upstream_targets WHERE upstream_name = :name")
-                    .bind("name", upstream.name())
-                    .execute();
+        UpstreamRow.bindSettings(handle.createUpdate(create ? Sql.INSERT_UPSTREAM : Sql.UPDATE_UPSTREAM), upstream)
+                .bind("name", upstream.name())
+                .bind("now", write.now())
+                .bind("revision", write.revision())
+                .execute();
+        if (!create) {
+            handle.createUpdate(Sql.DELETE_TARGETS_OF_UPSTREAM).bind("name", upstream.name()).execute();
         }
-        PreparedBatch targets = handle.prepareBatch(
-                "INSERT INTO upstream_targets (" + TargetRow.COLUMNS
-                        + ") VALUES (:upstream, :position, :url, :weight, :maxConnections, :drain)");
+        PreparedBatch targets = handle.prepareBatch(Sql.INSERT_TARGET);
         List<Target> list = upstream.targets();
         for (int position = 0; position < list.size(); position++) {
             targets.bind("upstream", upstream.name())
@@ -297,34 +283,17 @@ final class JdbiConfigStore implements ConfigStore {
 
     private static void writeRoute(RevisionWrite write, Route route, boolean create) {
         Handle handle = write.handle();
-        if (create) {
-            handle.createUpdate("INSERT INTO routes (" + RouteRow.COLUMNS + ", created_at, updated_at, updated_revision)"
-                            + " VALUES (:name, :prefix, :upstream, :strip, :preserve, :timeout, :redirect, :hstsMaxAge,"
-                            + " :hstsSubdomains, :hstsPreload, :webSocketIdle, :now, :now, :revision)")
-                    .bindMap(routeValues(route))
-                    .bindByType("hstsMaxAge", RouteRow.hstsMaxAgeSeconds(route), Long.class)
-                    .bind("now", write.now())
-                    .bind("revision", write.revision())
-                    .execute();
-        } else {
-            handle.createUpdate("UPDATE routes SET path_prefix = :prefix, upstream_name = :upstream,"
-                            + " strip_prefix = :strip, preserve_host = :preserve, timeout_ms = :timeout,"
-                            + " redirect_to_https = :redirect, hsts_max_age_s = :hstsMaxAge,"
-                            + " hsts_include_subdomains = :hstsSubdomains, hsts_preload = :hstsPreload,"
-                            + " websocket_idle_timeout_ms = :webSocketIdle,"
-                            + " updated_at = :now, updated_revision = :revision WHERE name = :name")
-                    .bindMap(routeValues(route))
-                    .bindByType("hstsMaxAge", RouteRow.hstsMaxAgeSeconds(route), Long.class)
-                    .bind("now", write.now())
-                    .bind("revision", write.revision())
-                    .execute();
-            handle.createUpdate("DELETE FROM route_hosts WHERE route_name = :name")
-                    .bind("name", route.name())
-                    .execute();
+        handle.createUpdate(create ? Sql.INSERT_ROUTE : Sql.UPDATE_ROUTE)
+                .bindMap(routeValues(route))
+                .bindByType("hstsMaxAge", RouteRow.hstsMaxAgeSeconds(route), Long.class)
+                .bind("now", write.now())
+                .bind("revision", write.revision())
+                .execute();
+        if (!create) {
+            handle.createUpdate(Sql.DELETE_HOSTS_OF_ROUTE).bind("name", route.name()).execute();
         }
         if (!route.hosts().isEmpty()) {
-            PreparedBatch hosts = handle.prepareBatch(
-                    "INSERT INTO route_hosts (" + HostRow.COLUMNS + ") VALUES (:route, :position, :host)");
+            PreparedBatch hosts = handle.prepareBatch(Sql.INSERT_HOST);
             for (int position = 0; position < route.hosts().size(); position++) {
                 hosts.bind("route", route.name())
                         .bind("position", position)
@@ -355,13 +324,13 @@ final class JdbiConfigStore implements ConfigStore {
 
     private static List<Stored<Upstream>> readUpstreams(Handle handle) {
         Map<String, UpstreamRow> names = handle
-                .createQuery("SELECT name, updated_revision, " + UpstreamRow.SETTINGS + " FROM upstreams")
+                .createQuery(Sql.SELECT_UPSTREAMS)
                 .map((row, context) -> UpstreamRow.map(row))
                 .list()
                 .stream()
                 .collect(Collectors.toMap(UpstreamRow::name, row -> row));
         Map<String, List<TargetRow>> targets = handle
-                .createQuery("SELECT " + TargetRow.COLUMNS + " FROM upstream_targets ORDER BY upstream_name, position")
+                .createQuery(Sql.SELECT_TARGETS)
                 .map((row, context) -> TargetRow.map(row))
                 .list()
                 .stream()
@@ -375,7 +344,7 @@ final class JdbiConfigStore implements ConfigStore {
 
     private static Optional<Stored<Upstream>> readUpstream(Handle handle, String name) {
         Optional<UpstreamRow> upstream = handle
-                .createQuery("SELECT name, updated_revision, " + UpstreamRow.SETTINGS + " FROM upstreams WHERE name = :name")
+                .createQuery(Sql.SELECT_UPSTREAM)
                 .bind("name", name)
                 .map((row, context) -> UpstreamRow.map(row))
                 .findOne();
@@ -383,8 +352,7 @@ final class JdbiConfigStore implements ConfigStore {
             return Optional.empty();
         }
         List<TargetRow> targets = handle
-                .createQuery("SELECT " + TargetRow.COLUMNS + " FROM upstream_targets WHERE upstream_name = :name"
-                        + " ORDER BY position")
+                .createQuery(Sql.SELECT_TARGETS_OF_UPSTREAM)
                 .bind("name", name)
                 .map((row, context) -> TargetRow.map(row))
                 .list();
@@ -396,11 +364,11 @@ final class JdbiConfigStore implements ConfigStore {
     }
 
     private static List<Stored<Route>> readRoutes(Handle handle) {
-        List<RouteRow> routes = handle.createQuery("SELECT " + RouteRow.SELECTED + " FROM routes")
+        List<RouteRow> routes = handle.createQuery(Sql.SELECT_ROUTES)
                 .map((row, context) -> RouteRow.map(row))
                 .list();
         Map<String, List<HostPattern>> hosts = handle
-                .createQuery("SELECT " + HostRow.COLUMNS + " FROM route_hosts ORDER BY route_name, position")
+                .createQuery(Sql.SELECT_HOSTS)
                 .map((row, context) -> HostRow.map(row))
                 .list()
                 .stream()
@@ -414,7 +382,7 @@ final class JdbiConfigStore implements ConfigStore {
     }
 
     private static Optional<Stored<Route>> readRoute(Handle handle, String name) {
-        Optional<RouteRow> route = handle.createQuery("SELECT " + RouteRow.SELECTED + " FROM routes WHERE name = :name")
+        Optional<RouteRow> route = handle.createQuery(Sql.SELECT_ROUTE)
                 .bind("name", name)
                 .map((row, context) -> RouteRow.map(row))
                 .findOne();
@@ -422,7 +390,7 @@ final class JdbiConfigStore implements ConfigStore {
             return Optional.empty();
         }
         List<HostPattern> hosts = handle
-                .createQuery("SELECT host FROM route_hosts WHERE route_name = :name ORDER BY position")
+                .createQuery(Sql.SELECT_HOSTS_OF_ROUTE)
                 .bind("name", name)
                 .mapTo(String.class)
                 .map(HostPattern::new)

@@ -60,10 +60,7 @@ final class RevisionWrite {
 
     /** Increments the revision, which also takes the row lock that queues writers, and answers the new value. */
     private static long increment(Handle handle, Instant now) {
-        int updated = handle.createUpdate(
-                        "UPDATE config_revision SET revision = revision + 1, applied_at = :now WHERE id = 1")
-                .bind("now", now)
-                .execute();
+        int updated = handle.createUpdate(Sql.INCREMENT_REVISION).bind("now", now).execute();
         if (updated != 1) {
             throw new IllegalStateException("config_revision has no row with id 1: the schema was not created by"
                     + " Portico's migrations");
@@ -72,6 +69,6 @@ final class RevisionWrite {
     }
 
     static long current(Handle handle) {
-        return handle.createQuery("SELECT revision FROM config_revision WHERE id = 1").mapTo(Long.class).one();
+        return handle.createQuery(Sql.SELECT_REVISION).mapTo(Long.class).one();
     }
 }
