@@ -11,14 +11,11 @@ import java.time.temporal.ChronoUnit;
 
 /** Rows of {@code audit_log}: written by the stores inside the transaction of the change they record. */
 final class AuditRows {
-    static final String COLUMNS = "id, at, token_name, method, resource, summary, revision";
-
     private AuditRows() {
     }
 
     static void insert(Handle handle, Instant at, Change change, String resource, String summary, long revision) {
-        handle.createUpdate("INSERT INTO audit_log (at, token_name, method, resource, summary, revision)"
-                        + " VALUES (:at, :actor, :method, :resource, :summary, :revision)")
+        handle.createUpdate(Sql.INSERT_AUDIT_ENTRY)
                 // Both databases keep microseconds; truncating makes what is read back the same on both.
                 .bind("at", at.truncatedTo(ChronoUnit.MICROS))
                 .bind("actor", change.actor())

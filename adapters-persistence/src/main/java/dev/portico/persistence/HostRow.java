@@ -5,8 +5,6 @@ import java.sql.SQLException;
 
 /** One row of {@code route_hosts}. */
 record HostRow(String routeName, int position, String host) {
-    static final String COLUMNS = "route_name, position, host";
-
     static HostRow map(ResultSet row) throws SQLException {
         return new HostRow(row.getString("route_name"), row.getInt("position"), row.getString("host"));
     }

@@ -20,7 +20,7 @@ final class JdbiAuditLog implements AuditLog {
     @Override
     public List<AuditEntry> latest(int limit) {
         return jdbi.withHandle(handle -> handle
-                .createQuery("SELECT " + AuditRows.COLUMNS + " FROM audit_log ORDER BY id DESC LIMIT :limit")
+                .createQuery(Sql.SELECT_LATEST_AUDIT_ENTRIES)
                 .bind("limit", limit)
                 .map((row, context) -> AuditRows.map(row))
                 .list());

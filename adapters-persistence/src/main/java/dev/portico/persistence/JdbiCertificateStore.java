@@ -14,19 +14,17 @@ import org.jdbi.v3.core.Jdbi;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * The CertificateStore on H2 or PostgreSQL. Each write is one transaction that first takes the next configuration
- * revision (which also queues it behind every other writer, as configuration writes are) and ends with its audit
- * entry. The audit summary names where a certificate comes from, never its PEM.
+ * The CertificateStore on H2 or PostgreSQL. Each write is a {@link RevisionWrite}, as configuration writes are: it
+ * takes the next configuration revision and ends with its audit entry, which names where a certificate comes from,
+ * never its PEM.
  */
 final class JdbiCertificateStore implements CertificateStore {
-    private static final String COLUMNS = "name, cert_file, key_file, cert_pem, key_pem, updated_revision";
-
     private final Jdbi jdbi;
     private final Clock clock;
     private final WriteLock writeLock;
@@ -40,7 +38,7 @@ final class JdbiCertificateStore implements CertificateStore {
     @Override
     public List<Stored<NamedCertificate>> certificates() {
         return jdbi.withHandle(handle -> handle
-                .createQuery("SELECT " + COLUMNS + " FROM certificates ORDER BY name")
+                .createQuery(Sql.SELECT_CERTIFICATES)
                 .map((row, context) -> map(row))
                 .list());
     }
@@ -52,49 +50,44 @@ final class JdbiCertificateStore implements CertificateStore {
 
     @Override
     public StoreWrite put(NamedCertificate certificate, Change change) {
-        return writeLock.around(() -> jdbi.inTransaction(handle -> {
-            Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-            long revision = JdbiConfigStore.nextRevision(handle, now);
-            boolean created = find(handle, certificate.name()).isEmpty();
-            String sql = created
-                    ? "INSERT INTO certificates (name, cert_file, key_file, cert_pem, key_pem, created_at, updated_at,"
-                    + " updated_revision) VALUES (:name, :certFile, :keyFile, :certPem, :keyPem, :now, :now, :revision)"
-                    : "UPDATE certificates SET cert_file = :certFile, key_file = :keyFile, cert_pem = :certPem,"
-                    + " key_pem = :keyPem, updated_at = :now, updated_revision = :revision WHERE name = :name";
+        return write(write -> {
+            boolean created = find(write.handle(), certificate.name()).isEmpty();
             CertificateOrigin origin = certificate.origin();
-            handle.createUpdate(sql)
+            write.handle().createUpdate(created ? Sql.INSERT_CERTIFICATE : Sql.UPDATE_CERTIFICATE)
                     .bind("name", certificate.name())
                     .bind("certFile", origin instanceof CertificateOrigin.Files files ? files.certFile() : null)
                     .bind("keyFile", origin instanceof CertificateOrigin.Files files ? files.keyFile() : null)
                     .bind("certPem", origin instanceof CertificateOrigin.Inline inline ? inline.certPem() : null)
                     .bind("keyPem", origin instanceof CertificateOrigin.Inline inline ? inline.keyPem() : null)
-                    .bind("now", now)
-                    .bind("revision", revision)
+                    .bind("now", write.now())
+                    .bind("revision", write.revision())
                     .execute();
-            AuditRows.insert(handle, now, change, ChangeSummary.certificateResource(certificate.name()),
-                    ChangeSummary.certificate(created, origin), revision);
-            return new StoreWrite.Written(created, revision);
-        }));
+            write.audit(change, ChangeSummary.certificateResource(certificate.name()),
+                    ChangeSummary.certificate(created, origin));
+            return new StoreWrite.Written(created, write.revision());
+        });
     }
 
     @Override
     public Deletion delete(String name, Change change) {
-        return writeLock.around(() -> jdbi.inTransaction(handle -> {
-            Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-            long revision = JdbiConfigStore.nextRevision(handle, now);
-            int deleted = handle.createUpdate("DELETE FROM certificates WHERE name = :name").bind("name", name).execute();
+        return write(write -> {
+            int deleted = write.handle().createUpdate(Sql.DELETE_CERTIFICATE)
+                    .bind("name", name)
+                    .execute();
             if (deleted == 0) {
-                handle.rollback();
-                return Deletion.NotFound.INSTANCE;
+                return write.rollBack(Deletion.NotFound.INSTANCE);
             }
-            AuditRows.insert(handle, now, change, ChangeSummary.certificateResource(name), ChangeSummary.deleted(),
-                    revision);
-            return new Deletion.Deleted(revision);
-        }));
+            write.audit(change, ChangeSummary.certificateResource(name), ChangeSummary.deleted());
+            return new Deletion.Deleted(write.revision());
+        });
+    }
+
+    private <T> T write(Function<RevisionWrite, T> write) {
+        return RevisionWrite.run(jdbi, writeLock, () -> clock.instant().truncatedTo(ChronoUnit.MICROS), write);
     }
 
     private static Optional<Stored<NamedCertificate>> find(Handle handle, String name) {
-        return handle.createQuery("SELECT " + COLUMNS + " FROM certificates WHERE name = :name")
+        return handle.createQuery(Sql.SELECT_CERTIFICATE)
                 .bind("name", name)
                 .map((row, context) -> map(row))
                 .findOne();

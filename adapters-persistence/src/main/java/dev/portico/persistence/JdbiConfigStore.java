@@ -32,14 +32,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The ConfigStore on H2 or PostgreSQL. Every write is one transaction whose first statement increments the revision
- * row: that row lock queues concurrent writers (also across nodes sharing a database), so each write sees every
- * earlier one, gets the next revision, and checks its precondition against a resource nobody else can change before
- * it commits. A write that turns out to be refused rolls back, increment included. The audit entry is written in the
- * same transaction.
+ * The ConfigStore on H2 or PostgreSQL. Every write is a {@link RevisionWrite}: one transaction at the next revision,
+ * which checks its precondition under the revision row's lock and writes its audit entry before it commits.
  *
  * <p>Lists are sorted by name in Java, not by ORDER BY: PostgreSQL sorts text by the database's locale, H2 by
  * code point, and both must give the order the in-memory store gives.
@@ -72,7 +70,7 @@ final class JdbiConfigStore implements ConfigStore {
         // Revision first: whatever the content read afterwards, it is never older than the revision reported,
         // and in one snapshot it is exactly that revision's content.
         return inSnapshot(handle -> {
-            long revision = readRevision(handle);
+            long revision = RevisionWrite.current(handle);
             betweenRevisionAndContent.run();
             return new Configuration(revision, values(readUpstreams(handle)), values(readRoutes(handle)));
         });
@@ -80,19 +78,19 @@ final class JdbiConfigStore implements ConfigStore {
 
     @Override
     public long revision() {
-        return jdbi.withHandle(JdbiConfigStore::readRevision);
+        return jdbi.withHandle(RevisionWrite::current);
     }
 
     @Override
     public ConfigurationStatus status() {
         return inSnapshot(handle -> {
             ConfigurationStatus revision = handle
-                    .createQuery("SELECT revision, applied_at FROM config_revision WHERE id = 1")
+                    .createQuery(Sql.SELECT_REVISION_STATUS)
                     .map((row, context) -> new ConfigurationStatus(
                             row.getLong("revision"), UtcInstants.read(row, "applied_at"), 0, 0))
                     .one();
-            long routes = handle.createQuery("SELECT COUNT(*) FROM routes").mapTo(Long.class).one();
-            long upstreams = handle.createQuery("SELECT COUNT(*) FROM upstreams").mapTo(Long.class).one();
+            long routes = handle.createQuery(Sql.COUNT_ROUTES).mapTo(Long.class).one();
+            long upstreams = handle.createQuery(Sql.COUNT_UPSTREAMS).mapTo(Long.class).one();
             return new ConfigurationStatus(revision.revision(), revision.appliedAt(),
                     Math.toIntExact(routes), Math.toIntExact(upstreams));
         });
@@ -120,171 +118,134 @@ final class JdbiConfigStore implements ConfigStore {
 
     @Override
     public StoreWrite saveUpstream(Upstream upstream, Precondition precondition, Change change) {
-        return write(handle -> {
-            Instant now = clock.instant();
-            long revision = nextRevision(handle, now);
-            Optional<Stored<Upstream>> before = readUpstream(handle, upstream.name());
+        return write(write -> {
+            Optional<Stored<Upstream>> before = readUpstream(write.handle(), upstream.name());
             OptionalLong current = revisionOf(before);
             if (!precondition.allows(current)) {
-                handle.rollback();
-                return new StoreWrite.PreconditionFailed(current);
+                return write.rollBack(new StoreWrite.PreconditionFailed(current));
             }
-            writeUpstream(handle, upstream, before.isEmpty(), revision, now);
-            AuditRows.insert(handle, now, change, ChangeSummary.upstreamResource(upstream.name()),
-                    ChangeSummary.upstream(before.map(Stored::value), upstream), revision);
-            return new StoreWrite.Written(before.isEmpty(), revision);
+            writeUpstream(write, upstream, before.isEmpty());
+            write.audit(change, ChangeSummary.upstreamResource(upstream.name()),
+                    ChangeSummary.upstream(before.map(Stored::value), upstream));
+            return new StoreWrite.Written(before.isEmpty(), write.revision());
         });
     }
 
     @Override
     public Deletion deleteUpstream(String name, Precondition precondition, Change change) {
-        return write(handle -> {
+        return write(write -> {
             // The checks come after the increment so that they run under the revision lock: no route can start
             // using the upstream between the check and the delete.
-            Instant now = clock.instant();
-            long revision = nextRevision(handle, now);
-            OptionalLong current = storedRevision(handle, "upstreams", name);
+            Handle handle = write.handle();
+            OptionalLong current = storedRevision(handle, Sql.SELECT_UPSTREAM_REVISION, name);
             if (!precondition.allows(current)) {
-                handle.rollback();
-                return new Deletion.PreconditionFailed(current);
+                return write.rollBack(new Deletion.PreconditionFailed(current));
             }
             if (current.isEmpty()) {
-                handle.rollback();
-                return Deletion.NotFound.INSTANCE;
+                return write.rollBack(Deletion.NotFound.INSTANCE);
             }
-            List<String> users = handle.createQuery("SELECT name FROM routes WHERE upstream_name = :name")
+            List<String> users = handle.createQuery(Sql.SELECT_ROUTES_USING_UPSTREAM)
                     .bind("name", name)
                     .mapTo(String.class)
                     .list();
             if (!users.isEmpty()) {
-                handle.rollback();
-                return new Deletion.InUse(users.stream().sorted(BY_NAME).toList());
+                return write.rollBack(new Deletion.InUse(users.stream().sorted(BY_NAME).toList()));
             }
-            handle.createUpdate("DELETE FROM upstreams WHERE name = :name").bind("name", name).execute();
-            AuditRows.insert(handle, now, change, ChangeSummary.upstreamResource(name), ChangeSummary.deleted(), revision);
-            return new Deletion.Deleted(revision);
+            handle.createUpdate(Sql.DELETE_UPSTREAM).bind("name", name).execute();
+            write.audit(change, ChangeSummary.upstreamResource(name), ChangeSummary.deleted());
+            return new Deletion.Deleted(write.revision());
         });
     }
 
     @Override
     public StoreWrite saveRoute(Route route, Precondition precondition, Change change) {
-        return write(handle -> {
-            Instant now = clock.instant();
-            long revision = nextRevision(handle, now);
-            Optional<Stored<Route>> before = readRoute(handle, route.name());
+        return write(write -> {
+            Optional<Stored<Route>> before = readRoute(write.handle(), route.name());
             OptionalLong current = revisionOf(before);
             if (!precondition.allows(current)) {
-                handle.rollback();
-                return new StoreWrite.PreconditionFailed(current);
+                return write.rollBack(new StoreWrite.PreconditionFailed(current));
             }
             // Checked under the revision lock, so the upstream cannot be deleted before this commits; the foreign
             // key would catch it too, but as an error rather than an answer.
-            if (storedRevision(handle, "upstreams", route.upstream()).isEmpty()) {
-                handle.rollback();
-                return new StoreWrite.UpstreamMissing(route.upstream());
+            if (storedRevision(write.handle(), Sql.SELECT_UPSTREAM_REVISION, route.upstream()).isEmpty()) {
+                return write.rollBack(new StoreWrite.UpstreamMissing(route.upstream()));
             }
-            writeRoute(handle, route, before.isEmpty(), revision, now);
-            AuditRows.insert(handle, now, change, ChangeSummary.routeResource(route.name()),
-                    ChangeSummary.route(before.map(Stored::value), route), revision);
-            return new StoreWrite.Written(before.isEmpty(), revision);
+            writeRoute(write, route, before.isEmpty());
+            write.audit(change, ChangeSummary.routeResource(route.name()),
+                    ChangeSummary.route(before.map(Stored::value), route));
+            return new StoreWrite.Written(before.isEmpty(), write.revision());
         });
     }
 
     @Override
     public Deletion deleteRoute(String name, Precondition precondition, Change change) {
-        return write(handle -> {
-            Instant now = clock.instant();
-            long revision = nextRevision(handle, now);
-            OptionalLong current = storedRevision(handle, "routes", name);
+        return write(write -> {
+            OptionalLong current = storedRevision(write.handle(), Sql.SELECT_ROUTE_REVISION, name);
             if (!precondition.allows(current)) {
-                handle.rollback();
-                return new Deletion.PreconditionFailed(current);
+                return write.rollBack(new Deletion.PreconditionFailed(current));
             }
             if (current.isEmpty()) {
-                handle.rollback();
-                return Deletion.NotFound.INSTANCE;
+                return write.rollBack(Deletion.NotFound.INSTANCE);
             }
-            handle.createUpdate("DELETE FROM routes WHERE name = :name").bind("name", name).execute();
-            AuditRows.insert(handle, now, change, ChangeSummary.routeResource(name), ChangeSummary.deleted(), revision);
-            return new Deletion.Deleted(revision);
+            write.handle().createUpdate(Sql.DELETE_ROUTE).bind("name", name).execute();
+            write.audit(change, ChangeSummary.routeResource(name), ChangeSummary.deleted());
+            return new Deletion.Deleted(write.revision());
         });
     }
 
     @Override
     public Replacement replaceAll(ConfigurationContent wanted, Precondition precondition, Change change) {
-        return write(handle -> {
-            Instant now = clock.instant();
-            long revision = nextRevision(handle, now);
-            long previous = revision - 1;
+        return write(write -> {
+            Handle handle = write.handle();
+            long previous = write.revision() - 1;
             if (!precondition.allows(OptionalLong.of(previous))) {
-                handle.rollback();
-                return new Replacement.PreconditionFailed(previous);
+                return write.rollBack(new Replacement.PreconditionFailed(previous));
             }
             ConfigurationContent current = new ConfigurationContent(
                     values(readUpstreams(handle)), values(readRoutes(handle)));
             ConfigurationDiff diff = ConfigurationDiff.between(current, wanted);
             if (diff.isEmpty()) {
                 // Re-applying what is stored is not a change: no new revision, no audit entry.
-                handle.rollback();
-                return new Replacement.Replaced(previous, diff);
+                return write.rollBack(new Replacement.Replaced(previous, diff));
             }
             // Routes go first and upstreams last, so that no route ever points at an upstream that is not there:
             // the foreign key checks each statement, not the transaction.
             for (String route : diff.removed().routes()) {
-                handle.createUpdate("DELETE FROM routes WHERE name = :name").bind("name", route).execute();
+                handle.createUpdate(Sql.DELETE_ROUTE).bind("name", route).execute();
             }
             Set<String> addedUpstreams = new HashSet<>(diff.added().upstreams());
             Set<String> changedUpstreams = new HashSet<>(diff.changed().upstreams());
             for (Upstream upstream : wanted.upstreams()) {
                 if (addedUpstreams.contains(upstream.name()) || changedUpstreams.contains(upstream.name())) {
-                    writeUpstream(handle, upstream, addedUpstreams.contains(upstream.name()), revision, now);
+                    writeUpstream(write, upstream, addedUpstreams.contains(upstream.name()));
                 }
             }
             Set<String> addedRoutes = new HashSet<>(diff.added().routes());
             Set<String> changedRoutes = new HashSet<>(diff.changed().routes());
             for (Route route : wanted.routes()) {
                 if (addedRoutes.contains(route.name()) || changedRoutes.contains(route.name())) {
-                    writeRoute(handle, route, addedRoutes.contains(route.name()), revision, now);
+                    writeRoute(write, route, addedRoutes.contains(route.name()));
                 }
             }
             for (String upstream : diff.removed().upstreams()) {
-                handle.createUpdate("DELETE FROM upstreams WHERE name = :name").bind("name", upstream).execute();
+                handle.createUpdate(Sql.DELETE_UPSTREAM).bind("name", upstream).execute();
             }
-            AuditRows.insert(handle, now, change, ChangeSummary.CONFIGURATION_RESOURCE,
-                    ChangeSummary.configuration(diff), revision);
-            return new Replacement.Replaced(revision, diff);
+            write.audit(change, ChangeSummary.CONFIGURATION_RESOURCE, ChangeSummary.configuration(diff));
+            return new Replacement.Replaced(write.revision(), diff);
         });
     }
 
-    /** One write transaction; see {@link WriteLock} for why H2's are queued in the JVM. */
-    private <T> T write(HandleCallback<T, RuntimeException> transaction) {
-        return writeLock.around(() -> jdbi.inTransaction(transaction));
+    private <T> T write(Function<RevisionWrite, T> write) {
+        return RevisionWrite.run(jdbi, writeLock, clock::instant, write);
     }
 
     private <T> T inSnapshot(HandleCallback<T, RuntimeException> reads) {
         return jdbi.inTransaction(snapshotIsolation, reads);
     }
 
-    /** Increments the revision, which also takes the row lock that queues writers, and answers the new value. */
-    static long nextRevision(Handle handle, Instant now) {
-        int updated = handle.createUpdate(
-                        "UPDATE config_revision SET revision = revision + 1, applied_at = :now WHERE id = 1")
-                .bind("now", now)
-                .execute();
-        if (updated != 1) {
-            throw new IllegalStateException("config_revision has no row with id 1: the schema was not created by"
-                    + " Portico's migrations");
-        }
-        return readRevision(handle);
-    }
-
-    static long readRevision(Handle handle) {
-        return handle.createQuery("SELECT revision FROM config_revision WHERE id = 1").mapTo(Long.class).one();
-    }
-
-    /** The revision the named upstream or route was last written at; empty when there is none. */
-    private static OptionalLong storedRevision(Handle handle, String table, String name) {
-        return handle.createQuery("SELECT updated_revision FROM " + table + " WHERE name = :name")
+    /** The revision {@code query} finds the named upstream or route last written at; empty when there is none. */
+    private static OptionalLong storedRevision(Handle handle, String query, String name) {
+        return handle.createQuery(query)
                 .bind("name", name)
                 .mapTo(Long.class)
                 .findOne()
@@ -296,30 +257,17 @@ final class JdbiConfigStore implements ConfigStore {
         return stored.map(s -> OptionalLong.of(s.revision())).orElse(OptionalLong.empty());
     }
 
-    private static void writeUpstream(Handle handle, Upstream upstream, boolean create, long revision, Instant now) {
-        if (create) {
-            UpstreamRow.bindSettings(handle.createUpdate("INSERT INTO upstreams (name, created_at, updated_at,"
-                            + " updated_revision, " + UpstreamRow.SETTINGS + ") VALUES (:name, :now, :now, :revision, "
-                            + UpstreamRow.SETTINGS_PARAMETERS + ")"), upstream)
-                    .bind("name", upstream.name())
-                    .bind("now", now)
-                    .bind("revision", revision)
-                    .execute();
-        } else {
-            UpstreamRow.bindSettings(handle.createUpdate("UPDATE upstreams SET updated_at = :now,"
-                            + " updated_revision = :revision, " + UpstreamRow.SETTINGS_ASSIGNMENTS + " WHERE name = :name"),
-                            upstream)
-                    .bind("name", upstream.name())
-                    .bind("now", now)
-                    .bind("revision", revision)
-                    .execute();
-            handle.createUpdate("DELETE FROM upstream_targets WHERE upstream_name = :name")
-                    .bind("name", upstream.name())
-                    .execute();
+    private static void writeUpstream(RevisionWrite write, Upstream upstream, boolean create) {
+        Handle handle = write.handle();
+        UpstreamRow.bindSettings(handle.createUpdate(create ? Sql.INSERT_UPSTREAM : Sql.UPDATE_UPSTREAM), upstream)
+                .bind("name", upstream.name())
+                .bind("now", write.now())
+                .bind("revision", write.revision())
+                .execute();
+        if (!create) {
+            handle.createUpdate(Sql.DELETE_TARGETS_OF_UPSTREAM).bind("name", upstream.name()).execute();
         }
-        PreparedBatch targets = handle.prepareBatch(
-                "INSERT INTO upstream_targets (" + TargetRow.COLUMNS
-                        + ") VALUES (:upstream, :position, :url, :weight, :maxConnections, :drain)");
+        PreparedBatch targets = handle.prepareBatch(Sql.INSERT_TARGET);
         List<Target> list = upstream.targets();
         for (int position = 0; position < list.size(); position++) {
             targets.bind("upstream", upstream.name())
@@ -333,35 +281,19 @@ final class JdbiConfigStore implements ConfigStore {
         targets.execute();
     }
 
-    private static void writeRoute(Handle handle, Route route, boolean create, long revision, Instant now) {
-        if (create) {
-            handle.createUpdate("INSERT INTO routes (" + RouteRow.COLUMNS + ", created_at, updated_at, updated_revision)"
-                            + " VALUES (:name, :prefix, :upstream, :strip, :preserve, :timeout, :redirect, :hstsMaxAge,"
-                            + " :hstsSubdomains, :hstsPreload, :webSocketIdle, :now, :now, :revision)")
-                    .bindMap(routeValues(route))
-                    .bindByType("hstsMaxAge", RouteRow.hstsMaxAgeSeconds(route), Long.class)
-                    .bind("now", now)
-                    .bind("revision", revision)
-                    .execute();
-        } else {
-            handle.createUpdate("UPDATE routes SET path_prefix = :prefix, upstream_name = :upstream,"
-                            + " strip_prefix = :strip, preserve_host = :preserve, timeout_ms = :timeout,"
-                            + " redirect_to_https = :redirect, hsts_max_age_s = :hstsMaxAge,"
-                            + " hsts_include_subdomains = :hstsSubdomains, hsts_preload = :hstsPreload,"
-                            + " websocket_idle_timeout_ms = :webSocketIdle,"
-                            + " updated_at = :now, updated_revision = :revision WHERE name = :name")
-                    .bindMap(routeValues(route))
-                    .bindByType("hstsMaxAge", RouteRow.hstsMaxAgeSeconds(route), Long.class)
-                    .bind("now", now)
-                    .bind("revision", revision)
-                    .execute();
-            handle.createUpdate("DELETE FROM route_hosts WHERE route_name = :name")
-                    .bind("name", route.name())
-                    .execute();
+    private static void writeRoute(RevisionWrite write, Route route, boolean create) {
+        Handle handle = write.handle();
+        handle.createUpdate(create ? Sql.INSERT_ROUTE : Sql.UPDATE_ROUTE)
+                .bindMap(routeValues(route))
+                .bindByType("hstsMaxAge", RouteRow.hstsMaxAgeSeconds(route), Long.class)
+                .bind("now", write.now())
+                .bind("revision", write.revision())
+                .execute();
+        if (!create) {
+            handle.createUpdate(Sql.DELETE_HOSTS_OF_ROUTE).bind("name", route.name()).execute();
         }
         if (!route.hosts().isEmpty()) {
-            PreparedBatch hosts = handle.prepareBatch(
-                    "INSERT INTO route_hosts (" + HostRow.COLUMNS + ") VALUES (:route, :position, :host)");
+            PreparedBatch hosts = handle.prepareBatch(Sql.INSERT_HOST);
             for (int position = 0; position < route.hosts().size(); position++) {
                 hosts.bind("route", route.name())
                         .bind("position", position)
@@ -392,13 +324,13 @@ final class JdbiConfigStore implements ConfigStore {
 
     private static List<Stored<Upstream>> readUpstreams(Handle handle) {
         Map<String, UpstreamRow> names = handle
-                .createQuery("SELECT name, updated_revision, " + UpstreamRow.SETTINGS + " FROM upstreams")
+                .createQuery(Sql.SELECT_UPSTREAMS)
                 .map((row, context) -> UpstreamRow.map(row))
                 .list()
                 .stream()
                 .collect(Collectors.toMap(UpstreamRow::name, row -> row));
         Map<String, List<TargetRow>> targets = handle
-                .createQuery("SELECT " + TargetRow.COLUMNS + " FROM upstream_targets ORDER BY upstream_name, position")
+                .createQuery(Sql.SELECT_TARGETS)
                 .map((row, context) -> TargetRow.map(row))
                 .list()
                 .stream()
@@ -412,7 +344,7 @@ final class JdbiConfigStore implements ConfigStore {
 
     private static Optional<Stored<Upstream>> readUpstream(Handle handle, String name) {
         Optional<UpstreamRow> upstream = handle
-                .createQuery("SELECT name, updated_revision, " + UpstreamRow.SETTINGS + " FROM upstreams WHERE name = :name")
+                .createQuery(Sql.SELECT_UPSTREAM)
                 .bind("name", name)
                 .map((row, context) -> UpstreamRow.map(row))
                 .findOne();
@@ -420,8 +352,7 @@ final class JdbiConfigStore implements ConfigStore {
             return Optional.empty();
         }
         List<TargetRow> targets = handle
-                .createQuery("SELECT " + TargetRow.COLUMNS + " FROM upstream_targets WHERE upstream_name = :name"
-                        + " ORDER BY position")
+                .createQuery(Sql.SELECT_TARGETS_OF_UPSTREAM)
                 .bind("name", name)
                 .map((row, context) -> TargetRow.map(row))
                 .list();
@@ -433,11 +364,11 @@ final class JdbiConfigStore implements ConfigStore {
     }
 
     private static List<Stored<Route>> readRoutes(Handle handle) {
-        List<RouteRow> routes = handle.createQuery("SELECT " + RouteRow.SELECTED + " FROM routes")
+        List<RouteRow> routes = handle.createQuery(Sql.SELECT_ROUTES)
                 .map((row, context) -> RouteRow.map(row))
                 .list();
         Map<String, List<HostPattern>> hosts = handle
-                .createQuery("SELECT " + HostRow.COLUMNS + " FROM route_hosts ORDER BY route_name, position")
+                .createQuery(Sql.SELECT_HOSTS)
                 .map((row, context) -> HostRow.map(row))
                 .list()
                 .stream()
@@ -451,7 +382,7 @@ final class JdbiConfigStore implements ConfigStore {
     }
 
     private static Optional<Stored<Route>> readRoute(Handle handle, String name) {
-        Optional<RouteRow> route = handle.createQuery("SELECT " + RouteRow.SELECTED + " FROM routes WHERE name = :name")
+        Optional<RouteRow> route = handle.createQuery(Sql.SELECT_ROUTE)
                 .bind("name", name)
                 .map((row, context) -> RouteRow.map(row))
                 .findOne();
@@ -459,7 +390,7 @@ final class JdbiConfigStore implements ConfigStore {
             return Optional.empty();
         }
         List<HostPattern> hosts = handle
-                .createQuery("SELECT host FROM route_hosts WHERE route_name = :name ORDER BY position")
+                .createQuery(Sql.SELECT_HOSTS_OF_ROUTE)
                 .bind("name", name)
                 .mapTo(String.class)
                 .map(HostPattern::new)

@@ -42,7 +42,7 @@ final class JdbiTokenStore implements TokenStore {
     @Override
     public List<AdminToken> tokens() {
         return jdbi.withHandle(handle -> handle
-                .createQuery("SELECT name, sha256_hex, scope, created_at FROM admin_tokens")
+                .createQuery(Sql.SELECT_TOKENS)
                 .map((row, context) -> new AdminToken(
                         row.getString("name"),
                         row.getString("sha256_hex"),
@@ -93,7 +93,7 @@ final class JdbiTokenStore implements TokenStore {
     public Revocation revoke(String name, Change change) {
         return writeLock.around(() -> jdbi.inTransaction(handle -> {
             long revision = lockRevision(handle);
-            Optional<String> scope = handle.createQuery("SELECT scope FROM admin_tokens WHERE name = :name")
+            Optional<String> scope = handle.createQuery(Sql.SELECT_TOKEN_SCOPE)
                     .bind("name", name)
                     .mapTo(String.class)
                     .findOne();
@@ -102,7 +102,7 @@ final class JdbiTokenStore implements TokenStore {
                 return Revocation.NOT_FOUND;
             }
             if (scope.get().equals(TokenScope.ADMIN.name())) {
-                long admins = handle.createQuery("SELECT COUNT(*) FROM admin_tokens WHERE scope = :scope")
+                long admins = handle.createQuery(Sql.COUNT_TOKENS_OF_SCOPE)
                         .bind("scope", TokenScope.ADMIN.name())
                         .mapTo(Long.class)
                         .one();
@@ -111,7 +111,7 @@ final class JdbiTokenStore implements TokenStore {
                     return Revocation.LAST_ADMIN;
                 }
             }
-            handle.createUpdate("DELETE FROM admin_tokens WHERE name = :name").bind("name", name).execute();
+            handle.createUpdate(Sql.DELETE_TOKEN).bind("name", name).execute();
             AuditRows.insert(handle, clock.instant(), change, ChangeSummary.tokenResource(name),
                     ChangeSummary.tokenRevoked(), revision);
             return Revocation.REVOKED;
@@ -120,21 +120,18 @@ final class JdbiTokenStore implements TokenStore {
 
     /** Locks the revision row until the transaction ends, and answers the revision. */
     private static long lockRevision(Handle handle) {
-        return handle.createQuery("SELECT revision FROM config_revision WHERE id = 1 FOR UPDATE")
-                .mapTo(Long.class)
-                .one();
+        return handle.createQuery(Sql.LOCK_REVISION).mapTo(Long.class).one();
     }
 
     private static boolean exists(Handle handle, String name) {
-        return handle.createQuery("SELECT COUNT(*) FROM admin_tokens WHERE name = :name")
+        return handle.createQuery(Sql.COUNT_TOKENS_NAMED)
                 .bind("name", name)
                 .mapTo(Long.class)
                 .one() > 0;
     }
 
     private static int update(Handle handle, AdminToken token) {
-        return handle.createUpdate("UPDATE admin_tokens SET sha256_hex = :hash, scope = :scope,"
-                        + " created_at = :createdAt WHERE name = :name")
+        return handle.createUpdate(Sql.UPDATE_TOKEN)
                 .bind("name", token.name())
                 .bind("hash", token.sha256Hex())
                 .bind("scope", token.scope().name())
@@ -145,8 +142,7 @@ final class JdbiTokenStore implements TokenStore {
     /** Answers false when a token of that name already exists. Package-private for the test of that race. */
     static boolean insert(Handle handle, AdminToken token) {
         try {
-            handle.createUpdate("INSERT INTO admin_tokens (name, sha256_hex, scope, created_at)"
-                            + " VALUES (:name, :hash, :scope, :createdAt)")
+            handle.createUpdate(Sql.INSERT_TOKEN)
                     .bind("name", token.name())
                     .bind("hash", token.sha256Hex())
                     .bind("scope", token.scope().name())

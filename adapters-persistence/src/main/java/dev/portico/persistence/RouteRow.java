@@ -14,12 +14,6 @@ import java.util.Optional;
 record RouteRow(String name, String pathPrefix, String upstreamName, boolean stripPrefix, boolean preserveHost,
                 long timeoutMs, boolean redirectToHttps, Long hstsMaxAgeSeconds, boolean hstsIncludeSubdomains,
                 boolean hstsPreload, long webSocketIdleTimeoutMs, long updatedRevision) {
-    /** The columns a write names, in the order of its values. */
-    static final String COLUMNS = "name, path_prefix, upstream_name, strip_prefix, preserve_host, timeout_ms,"
-            + " redirect_to_https, hsts_max_age_s, hsts_include_subdomains, hsts_preload, websocket_idle_timeout_ms";
-    /** The columns {@link #map(ResultSet)} reads. */
-    static final String SELECTED = COLUMNS + ", updated_revision";
-
     static RouteRow map(ResultSet row) throws SQLException {
         return new RouteRow(row.getString("name"), row.getString("path_prefix"), row.getString("upstream_name"),
                 row.getBoolean("strip_prefix"), row.getBoolean("preserve_host"), row.getLong("timeout_ms"),

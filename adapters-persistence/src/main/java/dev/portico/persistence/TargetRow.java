@@ -8,8 +8,6 @@ import java.sql.SQLException;
 
 /** One row of {@code upstream_targets}. */
 record TargetRow(String upstreamName, int position, String url, int weight, int maxConnections, boolean drain) {
-    static final String COLUMNS = "upstream_name, position, url, weight, max_connections, drain";
-
     static TargetRow map(ResultSet row) throws SQLException {
         return new TargetRow(row.getString("upstream_name"), row.getInt("position"), row.getString("url"),
                 row.getInt("weight"), row.getInt("max_connections"), row.getBoolean("drain"));

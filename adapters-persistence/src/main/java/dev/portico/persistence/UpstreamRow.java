@@ -26,22 +26,6 @@ record UpstreamRow(String name, long updatedRevision, String policy, String hash
                    Integer hcExpectHigh, int passiveMaxFailures, long passiveWindowMs, long passiveEjectMs,
                    long passiveMaxEjectMs, boolean passiveCount5xx, int retryAttempts, long retryTotalTimeoutMs,
                    String tlsCaPem) {
-    static final String SETTINGS = "policy, hash_on, hc_path, hc_interval_ms, hc_timeout_ms, hc_healthy_after,"
-            + " hc_unhealthy_after, hc_expect_low, hc_expect_high, passive_max_failures, passive_window_ms,"
-            + " passive_eject_ms, passive_max_eject_ms, passive_count_5xx, retry_attempts, retry_total_timeout_ms,"
-            + " tls_ca_pem";
-    static final String SETTINGS_PARAMETERS = ":policy, :hashOn, :hcPath, :hcIntervalMs, :hcTimeoutMs, :hcHealthyAfter,"
-            + " :hcUnhealthyAfter, :hcExpectLow, :hcExpectHigh, :passiveMaxFailures, :passiveWindowMs,"
-            + " :passiveEjectMs, :passiveMaxEjectMs, :passiveCount5xx, :retryAttempts, :retryTotalTimeoutMs,"
-            + " :tlsCaPem";
-    static final String SETTINGS_ASSIGNMENTS = "policy = :policy, hash_on = :hashOn, hc_path = :hcPath,"
-            + " hc_interval_ms = :hcIntervalMs, hc_timeout_ms = :hcTimeoutMs, hc_healthy_after = :hcHealthyAfter,"
-            + " hc_unhealthy_after = :hcUnhealthyAfter, hc_expect_low = :hcExpectLow, hc_expect_high = :hcExpectHigh,"
-            + " passive_max_failures = :passiveMaxFailures, passive_window_ms = :passiveWindowMs,"
-            + " passive_eject_ms = :passiveEjectMs, passive_max_eject_ms = :passiveMaxEjectMs,"
-            + " passive_count_5xx = :passiveCount5xx, retry_attempts = :retryAttempts,"
-            + " retry_total_timeout_ms = :retryTotalTimeoutMs, tls_ca_pem = :tlsCaPem";
-
     static UpstreamRow map(ResultSet row) throws SQLException {
         return new UpstreamRow(row.getString("name"), row.getLong("updated_revision"), row.getString("policy"),
                 row.getString("hash_on"), row.getString("hc_path"), row.getObject("hc_interval_ms", Long.class),
@@ -53,7 +37,10 @@ record UpstreamRow(String name, long updatedRevision, String policy, String hash
                 row.getString("tls_ca_pem"));
     }
 
-    /** Binds the settings for {@link #SETTINGS_PARAMETERS} or {@link #SETTINGS_ASSIGNMENTS}, typed so that NULLs bind on PostgreSQL too. */
+    /**
+     * Binds the settings of {@link Sql#INSERT_UPSTREAM} and {@link Sql#UPDATE_UPSTREAM}, typed so that NULLs bind on
+     * PostgreSQL too.
+     */
     static <S extends SqlStatement<S>> S bindSettings(S statement, Upstream upstream) {
         Optional<HealthCheck> check = upstream.healthCheck();
         PassiveHealth passive = upstream.passive();

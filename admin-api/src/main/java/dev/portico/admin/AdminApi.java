@@ -153,7 +153,8 @@ public final class AdminApi {
         }
         // After every operation, so that these only catch the methods a known path does not take.
         methodsByPath.forEach((path, methods) -> routing.any(path, replies.methodNotAllowed(methods)));
-        routing.error(HttpException.class, this::httpError)
+        routing.error(ProblemException.class, (req, res, e) -> replies.problem(res, e.problem()))
+                .error(HttpException.class, this::httpError)
                 .error(Exception.class, this::unexpected);
     }
 

@@ -64,20 +64,20 @@ final class AdminJson {
      * The JSON is parsed whole first, so that malformed input is told apart from well-formed input of the wrong shape;
      * then every unknown field is named, and the first value of a wrong type.
      */
-    <T extends Record> Decoded<T> decode(byte[] body, Class<T> type) {
+    <T extends Record> T decode(byte[] body, Class<T> type) {
         JsonNode tree;
         try {
             tree = mapper.readTree(body);
         } catch (JsonMappingException e) {
             // Of databind's checks, only FAIL_ON_TRAILING_TOKENS applies to reading a tree.
-            return refused(Problem.badBody("must be one JSON object with nothing after it" + where(e.getLocation())));
+            throw refused(Problem.badBody("must be one JSON object with nothing after it" + where(e.getLocation())));
         } catch (JsonProcessingException e) {
-            return refused(Problem.badBody(malformed(e) + where(e.getLocation())));
+            throw refused(Problem.badBody(malformed(e) + where(e.getLocation())));
         } catch (IOException e) {
             throw new UncheckedIOException("reading from a byte array failed", e);
         }
         if (tree == null || !tree.isObject()) {
-            return refused(Problem.badBody("must be a JSON object"));
+            throw refused(Problem.badBody("must be a JSON object"));
         }
         List<FieldError> errors = new ArrayList<>();
         unknownFields(tree, type, "", errors);
@@ -89,7 +89,10 @@ final class AdminJson {
         } catch (JsonProcessingException e) {
             errors.add(new FieldError(Problem.BODY, "cannot be read"));
         }
-        return errors.isEmpty() ? new Decoded.Ok<>(value) : refused(invalid(errors));
+        if (!errors.isEmpty()) {
+            throw refused(invalid(errors));
+        }
+        return value;
     }
 
     byte[] encode(Object value) {
@@ -105,8 +108,8 @@ final class AdminJson {
                 + " invalid fields") + "; nothing was changed. See errors.", errors);
     }
 
-    private static <T> Decoded<T> refused(Problem problem) {
-        return new Decoded.Refused<>(problem);
+    private static ProblemException refused(Problem problem) {
+        return new ProblemException(problem);
     }
 
     /** Jackson's account of malformed JSON, without its references to its own configuration. */

@@ -20,8 +20,8 @@ record CertificateRequest(String certFile, String keyFile, String certPem, Strin
                 + (certPem == null ? "none" : certPem.length() + " chars") + ", keyPem=(hidden)]";
     }
 
-    /** The origin this request names, or the fields at fault. */
-    Decoded<CertificateOrigin> origin() {
+    /** The origin this request names; refused naming the fields at fault. */
+    CertificateOrigin origin() {
         boolean files = certFile != null || keyFile != null;
         boolean inline = certPem != null || keyPem != null;
         List<FieldError> errors = new ArrayList<>();
@@ -38,11 +38,11 @@ record CertificateRequest(String certFile, String keyFile, String certPem, Strin
             required("keyPem", keyPem, CertificateOrigin.MAX_PEM_LENGTH, errors);
         }
         if (!errors.isEmpty()) {
-            return new Decoded.Refused<>(AdminJson.invalid(errors));
+            throw new ProblemException(AdminJson.invalid(errors));
         }
-        return new Decoded.Ok<>(files
+        return files
                 ? new CertificateOrigin.Files(certFile, keyFile)
-                : new CertificateOrigin.Inline(certPem, keyPem));
+                : new CertificateOrigin.Inline(certPem, keyPem);
     }
 
     private static void required(String field, String value, int maxLength, List<FieldError> errors) {

@@ -57,16 +57,8 @@ final class CertificatesEndpoint implements Endpoint {
 
     private void put(ServerRequest req, ServerResponse res) {
         String name = req.path().pathParameters().get("name");
-        switch (replies.body(req, CertificateRequest.class)) {
-            case Decoded.Refused<CertificateRequest> refused -> replies.problem(res, refused.problem());
-            case Decoded.Ok<CertificateRequest> body -> {
-                switch (body.value().origin()) {
-                    case Decoded.Refused<CertificateOrigin> refused -> replies.problem(res, refused.problem());
-                    case Decoded.Ok<CertificateOrigin> origin ->
-                            answer(res, certificates.put(name, origin.value(), Caller.change(req)));
-                }
-            }
-        }
+        CertificateOrigin origin = replies.body(req, CertificateRequest.class).origin();
+        answer(res, certificates.put(name, origin, Caller.change(req)));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {

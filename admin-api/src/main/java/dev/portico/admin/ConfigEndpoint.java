@@ -12,7 +12,6 @@ import io.helidon.webserver.http.ServerResponse;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -51,36 +50,10 @@ final class ConfigEndpoint implements Endpoint {
     }
 
     private void replace(ServerRequest req, ServerResponse res) {
-        Optional<Boolean> dryRun = dryRun(req);
-        if (dryRun.isEmpty()) {
-            replies.problem(res, Problem.badParameter(DRY_RUN, "must be true or false"));
-            return;
-        }
-        switch (ETags.precondition(req)) {
-            case Decoded.Refused<Precondition> refused -> replies.problem(res, refused.problem());
-            case Decoded.Ok<Precondition> precondition -> {
-                switch (replies.body(req, ConfigRequest.class)) {
-                    case Decoded.Refused<ConfigRequest> refused -> replies.problem(res, refused.problem());
-                    case Decoded.Ok<ConfigRequest> body ->
-                            replace(req, res, body.value(), precondition.value(), dryRun.get());
-                }
-            }
-        }
-    }
-
-    private void replace(ServerRequest req, ServerResponse res, ConfigRequest body, Precondition precondition,
-                         boolean dryRun) {
-        List<FieldError> nameErrors = body.nameErrors();
-        if (!nameErrors.isEmpty()) {
-            // Still every error at once: what the domain would say besides the contradicting names.
-            List<FieldError> errors = new ArrayList<>(nameErrors);
-            if (configuration.preview(body.spec(), Precondition.Unconditional.INSTANCE)
-                    instanceof ApplyOutcome.Rejected rejected) {
-                errors.addAll(rejected.errors());
-            }
-            replies.problem(res, AdminJson.invalid(errors));
-            return;
-        }
+        boolean dryRun = dryRun(req);
+        Precondition precondition = ETags.precondition(req);
+        ConfigRequest body = replies.body(req, ConfigRequest.class);
+        refuseContradictingNames(body);
         ApplyOutcome outcome = dryRun
                 ? configuration.preview(body.spec(), precondition)
                 : configuration.apply(body.spec(), precondition, Caller.change(req));
@@ -102,19 +75,29 @@ final class ConfigEndpoint implements Endpoint {
         }
     }
 
-    /** The dryRun parameter: absent is false; anything but true or false is empty. */
-    private static Optional<Boolean> dryRun(ServerRequest req) {
+    /** Names in the body that contradict their keys; refused with every error at once, the domain's included. */
+    private void refuseContradictingNames(ConfigRequest body) {
+        List<FieldError> nameErrors = body.nameErrors();
+        if (nameErrors.isEmpty()) {
+            return;
+        }
+        List<FieldError> errors = new ArrayList<>(nameErrors);
+        if (configuration.preview(body.spec(), Precondition.Unconditional.INSTANCE)
+                instanceof ApplyOutcome.Rejected rejected) {
+            errors.addAll(rejected.errors());
+        }
+        throw new ProblemException(AdminJson.invalid(errors));
+    }
+
+    /** The dryRun parameter: absent is false; anything but one true or false is refused. */
+    private static boolean dryRun(ServerRequest req) {
         List<String> values = req.query().all(DRY_RUN, List::of);
-        if (values.isEmpty()) {
-            return Optional.of(false);
+        if (values.isEmpty() || values.equals(List.of("false"))) {
+            return false;
         }
-        if (values.size() > 1) {
-            return Optional.empty();
+        if (values.equals(List.of("true"))) {
+            return true;
         }
-        return switch (values.getFirst()) {
-            case "true" -> Optional.of(true);
-            case "false" -> Optional.of(false);
-            default -> Optional.empty();
-        };
+        throw new ProblemException(Problem.badParameter(DRY_RUN, "must be true or false"));
     }
 }

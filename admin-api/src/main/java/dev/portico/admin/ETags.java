@@ -57,27 +57,27 @@ final class ETags {
      * with only such tags is a 412 like a stale ETag, not a mistake in the request. Only a header that is not a list of
      * entity tags at all is refused (400).
      */
-    static Decoded<Precondition> precondition(ServerRequest req) {
+    static Precondition precondition(ServerRequest req) {
         List<String> ifMatch = req.headers().all(HeaderNames.IF_MATCH, List::of);
         List<String> ifNoneMatch = req.headers().all(HeaderNames.IF_NONE_MATCH, List::of);
         if (!ifMatch.isEmpty() && !ifNoneMatch.isEmpty()) {
-            return refused(IF_MATCH, "cannot be combined with If-None-Match; use one of them");
+            throw refused(IF_MATCH, "cannot be combined with If-None-Match; use one of them");
         }
         if (!ifMatch.isEmpty()) {
             String value = String.join(",", ifMatch).strip();
             if (value.equals("*")) {
-                return new Decoded.Ok<>(Precondition.MustExist.INSTANCE);
+                return Precondition.MustExist.INSTANCE;
             }
             return revisions(IF_MATCH, value, false, Precondition.RevisionIn::new);
         }
         if (!ifNoneMatch.isEmpty()) {
             String value = String.join(",", ifNoneMatch).strip();
             if (value.equals("*")) {
-                return new Decoded.Ok<>(Precondition.MustBeAbsent.INSTANCE);
+                return Precondition.MustBeAbsent.INSTANCE;
             }
             return revisions(IF_NONE_MATCH, value, true, Precondition.RevisionNotIn::new);
         }
-        return new Decoded.Ok<>(Precondition.Unconditional.INSTANCE);
+        return Precondition.Unconditional.INSTANCE;
     }
 
     /**
@@ -85,8 +85,8 @@ final class ETags {
      * makes of them: a tag matches a revision when it is exactly the ETag Portico gives for it, or, under weak
      * comparison, its weak form.
      */
-    private static Decoded<Precondition> revisions(String header, String value, boolean weakComparison,
-                                                   Function<Set<Long>, Precondition> toPrecondition) {
+    private static Precondition revisions(String header, String value, boolean weakComparison,
+                                          Function<Set<Long>, Precondition> toPrecondition) {
         Set<Long> revisions = new LinkedHashSet<>();
         Matcher tag = ENTITY_TAG.matcher(value);
         int tags = 0;
@@ -98,7 +98,7 @@ final class ETags {
                 break;
             }
             if (!tag.region(at, value.length()).lookingAt()) {
-                return refused(header, "must be * or a list of entity tags such as \"12\" (each in double quotes,"
+                throw refused(header, "must be * or a list of entity tags such as \"12\" (each in double quotes,"
                         + " optionally W/ before the quotes), separated by commas");
             }
             tags++;
@@ -109,13 +109,14 @@ final class ETags {
             }
             at = skip(value, tag.end(), " \t");
             if (at < value.length() && value.charAt(at) != ',') {
-                return refused(header, "must be a list of entity tags separated by commas");
+                throw refused(header, "must be a list of entity tags separated by commas");
             }
         }
         // An empty list is allowed by the grammar, but it is what a script sends when its variable was never set.
-        return tags == 0
-                ? refused(header, "must be * or a list of entity tags such as \"12\"; it names none")
-                : new Decoded.Ok<>(toPrecondition.apply(revisions));
+        if (tags == 0) {
+            throw refused(header, "must be * or a list of entity tags such as \"12\"; it names none");
+        }
+        return toPrecondition.apply(revisions);
     }
 
     /** The revision whose ETag has the opaque tag {@code tag}, if Portico could have given it. */
@@ -138,8 +139,8 @@ final class ETags {
         return at;
     }
 
-    private static Decoded<Precondition> refused(String header, String message) {
-        return new Decoded.Refused<>(Problem.badRequest("The " + header + " header " + message + "; nothing was changed.",
+    private static ProblemException refused(String header, String message) {
+        return new ProblemException(Problem.badRequest("The " + header + " header " + message + "; nothing was changed.",
                 List.of(new FieldError(header, message))));
     }
 }

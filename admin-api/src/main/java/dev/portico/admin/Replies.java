@@ -72,22 +72,18 @@ final class Replies {
     }
 
     /** Reads and binds a JSON body. */
-    <T extends Record> Decoded<T> body(ServerRequest req, Class<T> type) {
-        return switch (RequestBody.read(req)) {
-            case Decoded.Refused<byte[]> refused -> new Decoded.Refused<>(refused.problem());
-            case Decoded.Ok<byte[]> bytes -> json.decode(bytes.value(), type);
-        };
+    <T extends Record> T body(ServerRequest req, Class<T> type) {
+        return json.decode(JsonBody.read(req), type);
     }
 
     /** Reads and binds a PUT body, and checks that a name it states is the path's. */
-    <T extends Record & NamedRequest> Decoded<T> body(ServerRequest req, Class<T> type, String pathName) {
-        return switch (body(req, type)) {
-            case Decoded.Refused<T> refused -> refused;
-            case Decoded.Ok<T> ok -> {
-                List<FieldError> nameErrors = ok.value().nameErrors("", pathName);
-                yield nameErrors.isEmpty() ? ok : new Decoded.Refused<>(AdminJson.invalid(nameErrors));
-            }
-        };
+    <T extends Record & NamedRequest> T body(ServerRequest req, Class<T> type, String pathName) {
+        T body = body(req, type);
+        List<FieldError> nameErrors = body.nameErrors("", pathName);
+        if (!nameErrors.isEmpty()) {
+            throw new ProblemException(AdminJson.invalid(nameErrors));
+        }
+        return body;
     }
 
     private static void written(ServerResponse res, long revision) {

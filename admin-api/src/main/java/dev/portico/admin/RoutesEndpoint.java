@@ -53,34 +53,23 @@ final class RoutesEndpoint implements Endpoint {
 
     private void put(ServerRequest req, ServerResponse res) {
         String name = name(req);
-        switch (ETags.precondition(req)) {
-            case Decoded.Refused<Precondition> refused -> replies.problem(res, refused.problem());
-            case Decoded.Ok<Precondition> precondition -> {
-                switch (replies.body(req, RouteRequest.class, name)) {
-                    case Decoded.Refused<RouteRequest> refused -> replies.problem(res, refused.problem());
-                    case Decoded.Ok<RouteRequest> body -> replies.put(res, described(name), PATH + "/" + name,
-                            precondition.value(), routes.putRoute(name, body.value().spec(), precondition.value(),
-                                    Caller.change(req)), RouteJson::of);
-                }
-            }
-        }
+        Precondition precondition = ETags.precondition(req);
+        RouteRequest body = replies.body(req, RouteRequest.class, name);
+        replies.put(res, described(name), PATH + "/" + name, precondition,
+                routes.putRoute(name, body.spec(), precondition, Caller.change(req)), RouteJson::of);
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
         String name = name(req);
-        switch (ETags.precondition(req)) {
-            case Decoded.Refused<Precondition> refused -> replies.problem(res, refused.problem());
-            case Decoded.Ok<Precondition> precondition -> {
-                switch (routes.deleteRoute(name, precondition.value(), Caller.change(req))) {
-                    case Deletion.Deleted deleted -> replies.deleted(res, deleted);
-                    case Deletion.NotFound notFound -> replies.problem(res, notFound(name));
-                    // Nothing refers to a route today; should that change, the store refuses and so does the API.
-                    case Deletion.InUse inUse -> replies.problem(res, Problem.of(Status.CONFLICT_409,
-                            "Route '" + name + "' is still in use and was not deleted."));
-                    case Deletion.PreconditionFailed failed -> replies.problem(res,
-                            Problem.preconditionFailed(described(name), precondition.value(), failed.current()));
-                }
-            }
+        Precondition precondition = ETags.precondition(req);
+        switch (routes.deleteRoute(name, precondition, Caller.change(req))) {
+            case Deletion.Deleted deleted -> replies.deleted(res, deleted);
+            case Deletion.NotFound notFound -> replies.problem(res, notFound(name));
+            // Nothing refers to a route today; should that change, the store refuses and so does the API.
+            case Deletion.InUse inUse -> replies.problem(res, Problem.of(Status.CONFLICT_409,
+                    "Route '" + name + "' is still in use and was not deleted."));
+            case Deletion.PreconditionFailed failed -> replies.problem(res,
+                    Problem.preconditionFailed(described(name), precondition, failed.current()));
         }
     }
 

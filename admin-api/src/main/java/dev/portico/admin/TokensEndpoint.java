@@ -44,21 +44,15 @@ final class TokensEndpoint implements Endpoint {
     }
 
     private void create(ServerRequest req, ServerResponse res) {
-        switch (replies.body(req, TokenRequest.class)) {
-            case Decoded.Refused<TokenRequest> refused -> replies.problem(res, refused.problem());
-            case Decoded.Ok<TokenRequest> body -> {
-                TokenRequest request = body.value();
-                switch (tokens.createToken(request.name(), request.scope(), Caller.change(req))) {
-                    case TokenCreation.Created created -> {
-                        // The secret must not linger in a cache on the way.
-                        res.header(HeaderNames.CACHE_CONTROL, "no-store");
-                        replies.json(res, Status.CREATED_201, NewTokenJson.of(created.token(), created.secret()));
-                    }
-                    case TokenCreation.Duplicate duplicate ->
-                            replies.problem(res, Problem.duplicateToken(request.name()));
-                    case TokenCreation.Rejected rejected -> replies.problem(res, AdminJson.invalid(rejected.errors()));
-                }
+        TokenRequest request = replies.body(req, TokenRequest.class);
+        switch (tokens.createToken(request.name(), request.scope(), Caller.change(req))) {
+            case TokenCreation.Created created -> {
+                // The secret must not linger in a cache on the way.
+                res.header(HeaderNames.CACHE_CONTROL, "no-store");
+                replies.json(res, Status.CREATED_201, NewTokenJson.of(created.token(), created.secret()));
             }
+            case TokenCreation.Duplicate duplicate -> replies.problem(res, Problem.duplicateToken(request.name()));
+            case TokenCreation.Rejected rejected -> replies.problem(res, AdminJson.invalid(rejected.errors()));
         }
     }
 

@@ -64,32 +64,21 @@ final class UpstreamsEndpoint implements Endpoint {
 
     private void put(ServerRequest req, ServerResponse res) {
         String name = name(req);
-        switch (ETags.precondition(req)) {
-            case Decoded.Refused<Precondition> refused -> replies.problem(res, refused.problem());
-            case Decoded.Ok<Precondition> precondition -> {
-                switch (replies.body(req, UpstreamRequest.class, name)) {
-                    case Decoded.Refused<UpstreamRequest> refused -> replies.problem(res, refused.problem());
-                    case Decoded.Ok<UpstreamRequest> body -> replies.put(res, described(name), PATH + "/" + name,
-                            precondition.value(), upstreams.putUpstream(name, body.value().spec(),
-                                    precondition.value(), Caller.change(req)), UpstreamJson::of);
-                }
-            }
-        }
+        Precondition precondition = ETags.precondition(req);
+        UpstreamRequest body = replies.body(req, UpstreamRequest.class, name);
+        replies.put(res, described(name), PATH + "/" + name, precondition,
+                upstreams.putUpstream(name, body.spec(), precondition, Caller.change(req)), UpstreamJson::of);
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
         String name = name(req);
-        switch (ETags.precondition(req)) {
-            case Decoded.Refused<Precondition> refused -> replies.problem(res, refused.problem());
-            case Decoded.Ok<Precondition> precondition -> {
-                switch (upstreams.deleteUpstream(name, precondition.value(), Caller.change(req))) {
-                    case Deletion.Deleted deleted -> replies.deleted(res, deleted);
-                    case Deletion.NotFound notFound -> replies.problem(res, notFound(name));
-                    case Deletion.InUse inUse -> replies.problem(res, Problem.upstreamInUse(name, inUse.routes()));
-                    case Deletion.PreconditionFailed failed -> replies.problem(res,
-                            Problem.preconditionFailed(described(name), precondition.value(), failed.current()));
-                }
-            }
+        Precondition precondition = ETags.precondition(req);
+        switch (upstreams.deleteUpstream(name, precondition, Caller.change(req))) {
+            case Deletion.Deleted deleted -> replies.deleted(res, deleted);
+            case Deletion.NotFound notFound -> replies.problem(res, notFound(name));
+            case Deletion.InUse inUse -> replies.problem(res, Problem.upstreamInUse(name, inUse.routes()));
+            case Deletion.PreconditionFailed failed -> replies.problem(res,
+                    Problem.preconditionFailed(described(name), precondition, failed.current()));
         }
     }
 

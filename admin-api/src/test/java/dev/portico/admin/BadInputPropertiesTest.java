@@ -185,7 +185,7 @@ class BadInputPropertiesTest {
     @Property(tries = 12, shrinking = ShrinkingMode.OFF)
     void aBodyOverOneMebibyteIs413(@ForAll("writeEndpoints") Target target,
                                    @ForAll("excess") int excess, @ForAll boolean chunked) {
-        byte[] body = new byte[RequestBody.MAX_BYTES + excess];
+        byte[] body = new byte[JsonBody.MAX_BYTES + excess];
         java.util.Arrays.fill(body, (byte) ' ');
         body[0] = '{';
         Supplier<java.io.InputStream> stream = () -> new ByteArrayInputStream(body);

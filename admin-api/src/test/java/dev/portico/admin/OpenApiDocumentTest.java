@@ -111,7 +111,7 @@ class OpenApiDocumentTest {
         call("PUT", "/v1/upstreams/{name}", "/v1/upstreams/app", "{\"targets\":[{\"url\":\"ftp://a\"}]}");
         call("PUT", "/v1/upstreams/{name}", "/v1/upstreams/app", "{\"targets\":[{\"url\":\"http://a:1\"}]}",
                 "If-Match", "bad");
-        call("PUT", "/v1/upstreams/{name}", "/v1/upstreams/app", "x".repeat(RequestBody.MAX_BYTES + 1));
+        call("PUT", "/v1/upstreams/{name}", "/v1/upstreams/app", "x".repeat(JsonBody.MAX_BYTES + 1));
         call("PUT", "/v1/upstreams/{name}", "/v1/upstreams/app", UPSTREAM, "Content-Type", "text/plain");
         call("PUT", "/v1/upstreams/{name}", "/v1/upstreams/spare", UPSTREAM, "If-None-Match", "*");
         call("GET", "/v1/upstreams", "/v1/upstreams", null);

@@ -34,7 +34,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 
 /** The composition root: every part of Portico is created and connected here, with plain {@code new}. */
@@ -47,8 +49,9 @@ public final class Portico implements AutoCloseable {
     private static final Duration ADMIN_IDLE_SWEEP = Duration.ofSeconds(5);
     private static final System.Logger LOG = System.getLogger(Portico.class.getName());
 
-    private final Database database;
     private static final Duration WEBSOCKET_CLOSE_GRACE = Duration.ofSeconds(2);
+
+    private final Database database;
     private final ActiveHealthChecks healthChecks;
     private final Proxy proxy;
     private final WebServer server;
@@ -68,18 +71,16 @@ public final class Portico implements AutoCloseable {
     /** Opens the store, makes sure an admin token exists, and starts both listeners. */
     public static Portico start(Settings settings) {
         createDataDir(settings.dataDir());
-        DatabaseSettings databaseSettings = settings.databaseUrl()
-                .map(url -> new DatabaseSettings(url, settings.databaseUser(), settings.databasePassword()))
-                .orElseGet(() -> DatabaseSettings.h2File(settings.dataDir()));
-        Database database = Database.open(databaseSettings);
-        Proxy proxy = null;
-        ActiveHealthChecks healthChecks = null;
-        CertificateWatcher watcher = null;
+        Database database = Database.open(databaseSettings(settings));
+        // What is running so far, closed in reverse order should a later step fail.
+        Deque<Runnable> closeOnFailure = new ArrayDeque<>();
+        closeOnFailure.push(database::close);
         try {
             TargetStates states = TargetStates.systemClock(settings.targetMaxConnections());
             Routing routing = new Routing(database.configStore(), states);
             routing.refresh();
-            healthChecks = new ActiveHealthChecks(states);
+            ActiveHealthChecks healthChecks = new ActiveHealthChecks(states);
+            closeOnFailure.push(healthChecks::close);
             routing.onSwap(healthChecks::reconcile);
             ConfigurationService configuration = new ConfigurationService(database.configStore(), routing);
             AdminTokens tokens = new AdminTokens(database.tokenStore(), Clock.systemUTC());
@@ -89,77 +90,101 @@ public final class Portico implements AutoCloseable {
             registry.useDefault(settings.defaultCertificate());
             Certificates certificates = new Certificates(database.certificateStore(), new RegistryCertificates(registry));
             logSync(certificates.sync(), registry);
-            watcher = CertificateWatcher.start(registry, CERTIFICATE_POLL, change -> LOG.log(Level.INFO,
-                    "Certificate files changed on disk: {0}", describe(RegistryCertificates.outcome(change))));
+            CertificateWatcher watcher = watchCertificateFiles(registry);
+            closeOnFailure.push(watcher::close);
 
-            // With an ephemeral HTTPS port (tests), redirects keep the default 443: the port is known only later.
-            ProxySettings proxySettings = ProxySettings.fromTrustedProxies(settings.trustedProxies())
-                    .withClients(settings.clients()).withDetailedErrors(settings.detailedErrors());
-            Proxy created = Proxy.create(routing, settings.httpsPort() > 0
-                    ? proxySettings.withHttpsPort(settings.httpsPort()) : proxySettings,
-                    route -> route.route().webSocketIdleTimeout());
-            proxy = created;
+            Proxy proxy = createProxy(settings, routing);
+            closeOnFailure.push(proxy::close);
             // drained or removed targets' connections close as their requests end, and so do WebSockets whose route
             // or target went away (1001); all others stay open
-            routing.onSwap(created::reconcile);
+            routing.onSwap(proxy::reconcile);
             AdminApi admin = AdminApi.create(new AdminApi.Ports(configuration, configuration, configuration, tokens,
                     tokens, new AuditTrail(database.auditLog()), routing, certificates));
-            WebServerConfig.Builder builder = WebServer.builder()
-                    .shutdownHook(false)
-                    .host(settings.httpHost())
-                    .port(settings.httpPort())
-                    .routing(proxy::register)
-                    .putSocket(ADMIN_SOCKET, socket -> socket.host(settings.adminHost()).port(settings.adminPort())
-                            // HTTP/1.1 only, refusals before routing as problem+json (an over-long request line is
-                            // answered 414 rather than cut off)
-                            .update(admin::configure)
-                            // An upper bound even before authentication: nobody streams gigabytes into the admin API.
-                            .maxPayloadSize(ADMIN_MAX_PAYLOAD)
-                            // Helidon's idle sweep: a connection that sends nothing for the keep-alive timeout ends
-                            .idleConnectionTimeout(settings.clients().keepAliveTimeout())
-                            .idleConnectionPeriod(ADMIN_IDLE_SWEEP))
-                    .routing(ADMIN_SOCKET, admin::register)
-                    .putSocket(HTTPS_SOCKET, socket -> {
-                        socket.host(settings.httpsHost()).port(settings.httpsPort())
-                                .tls(TlsListener.tls(registry.keyManager()));
-                        // Also sets tcpNoDelay: without it delayed ACKs add 40 ms to every handshake.
-                        created.configure(socket);
-                    })
-                    .routing(HTTPS_SOCKET, created::register);
-            proxy.configure(builder);
-            WebServer server = builder.build().start();
-            if (!server.isRunning()) {
-                // Helidon logs a listener that cannot bind, closes the others and returns: a process that stayed up
-                // would serve nothing
-                server.stop();
-                throw new IllegalStateException("cannot listen on " + unavailableAddresses(settings));
-            }
+            WebServer server = listen(settings, proxy, admin, registry);
+            closeOnFailure.push(server::stop);
 
             Thread poller = Thread.ofVirtual().name("portico-config-poller")
                     .start(() -> pollForChanges(routing, tokens, certificates, registry, settings));
-            LOG.log(Level.INFO, "HTTPS on {0}:{1,number,#}", settings.httpsHost(), server.port(HTTPS_SOCKET));
-            LOG.log(Level.INFO, "Portico is serving: proxy on http://{0}:{1,number,#}, admin API on http://{2}:{3,number,#},"
-                            + " configuration revision {4,number,#} ({5} routes, {6} upstreams)",
-                    settings.httpHost(), server.port(), settings.adminHost(), server.port(ADMIN_SOCKET),
-                    routing.current().revision(), routing.current().configuration().routes().size(),
-                    routing.current().configuration().upstreams().size());
+            logServing(settings, server, routing);
             return new Portico(database, healthChecks, proxy, server, poller, watcher);
-        } catch (IOException e) {
-            closeQuietly(watcher, healthChecks, proxy, database);
-            throw new UncheckedIOException("cannot watch certificate files", e);
         } catch (RuntimeException e) {
-            if (watcher != null) {
-                watcher.close();
+            while (!closeOnFailure.isEmpty()) {
+                try {
+                    closeOnFailure.pop().run();
+                } catch (RuntimeException closing) {
+                    e.addSuppressed(closing);
+                }
             }
-            if (healthChecks != null) {
-                healthChecks.close();
-            }
-            if (proxy != null) {
-                proxy.close();
-            }
-            database.close();
             throw e;
         }
+    }
+
+    private static DatabaseSettings databaseSettings(Settings settings) {
+        return settings.databaseUrl()
+                .map(url -> new DatabaseSettings(url, settings.databaseUser(), settings.databasePassword()))
+                .orElseGet(() -> DatabaseSettings.h2File(settings.dataDir()));
+    }
+
+    private static CertificateWatcher watchCertificateFiles(CertificateRegistry registry) {
+        try {
+            return CertificateWatcher.start(registry, CERTIFICATE_POLL, change -> LOG.log(Level.INFO,
+                    "Certificate files changed on disk: {0}", describe(RegistryCertificates.outcome(change))));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot watch certificate files", e);
+        }
+    }
+
+    private static Proxy createProxy(Settings settings, Routing routing) {
+        ProxySettings proxySettings = ProxySettings.fromTrustedProxies(settings.trustedProxies())
+                .withClients(settings.clients()).withDetailedErrors(settings.detailedErrors());
+        // With an ephemeral HTTPS port (tests), redirects keep the default 443: the port is known only later.
+        return Proxy.create(routing, settings.httpsPort() > 0
+                ? proxySettings.withHttpsPort(settings.httpsPort()) : proxySettings,
+                route -> route.route().webSocketIdleTimeout());
+    }
+
+    /** Starts the three listeners: the proxy on plain HTTP and on HTTPS, and the admin API. */
+    private static WebServer listen(Settings settings, Proxy proxy, AdminApi admin, CertificateRegistry registry) {
+        WebServerConfig.Builder builder = WebServer.builder()
+                .shutdownHook(false)
+                .host(settings.httpHost())
+                .port(settings.httpPort())
+                .routing(proxy::register)
+                .putSocket(ADMIN_SOCKET, socket -> socket.host(settings.adminHost()).port(settings.adminPort())
+                        // HTTP/1.1 only, refusals before routing as problem+json (an over-long request line is
+                        // answered 414 rather than cut off)
+                        .update(admin::configure)
+                        // An upper bound even before authentication: nobody streams gigabytes into the admin API.
+                        .maxPayloadSize(ADMIN_MAX_PAYLOAD)
+                        // Helidon's idle sweep: a connection that sends nothing for the keep-alive timeout ends
+                        .idleConnectionTimeout(settings.clients().keepAliveTimeout())
+                        .idleConnectionPeriod(ADMIN_IDLE_SWEEP))
+                .routing(ADMIN_SOCKET, admin::register)
+                .putSocket(HTTPS_SOCKET, socket -> {
+                    socket.host(settings.httpsHost()).port(settings.httpsPort())
+                            .tls(TlsListener.tls(registry.keyManager()));
+                    // Also sets tcpNoDelay: without it delayed ACKs add 40 ms to every handshake.
+                    proxy.configure(socket);
+                })
+                .routing(HTTPS_SOCKET, proxy::register);
+        proxy.configure(builder);
+        WebServer server = builder.build().start();
+        if (!server.isRunning()) {
+            // Helidon logs a listener that cannot bind, closes the others and returns: a process that stayed up
+            // would serve nothing
+            server.stop();
+            throw new IllegalStateException("cannot listen on " + unavailableAddresses(settings));
+        }
+        return server;
+    }
+
+    private static void logServing(Settings settings, WebServer server, Routing routing) {
+        LOG.log(Level.INFO, "HTTPS on {0}:{1,number,#}", settings.httpsHost(), server.port(HTTPS_SOCKET));
+        LOG.log(Level.INFO, "Portico is serving: proxy on http://{0}:{1,number,#}, admin API on http://{2}:{3,number,#},"
+                        + " configuration revision {4,number,#} ({5} routes, {6} upstreams)",
+                settings.httpHost(), server.port(), settings.adminHost(), server.port(ADMIN_SOCKET),
+                routing.current().revision(), routing.current().configuration().routes().size(),
+                routing.current().configuration().upstreams().size());
     }
 
     /**
@@ -235,20 +260,6 @@ public final class Portico implements AutoCloseable {
             case CertificateOutcome.NotFound notFound -> notFound.name() + " is no longer registered";
             case CertificateOutcome.Rejected rejected -> rejected.errors().toString();
         };
-    }
-
-    private static void closeQuietly(CertificateWatcher watcher, ActiveHealthChecks healthChecks, Proxy proxy,
-                                     Database database) {
-        if (watcher != null) {
-            watcher.close();
-        }
-        if (healthChecks != null) {
-            healthChecks.close();
-        }
-        if (proxy != null) {
-            proxy.close();
-        }
-        database.close();
     }
 
     private static void announce(InitialToken initial, Path dataDir) {

@@ -5,7 +5,6 @@ import dev.portico.domain.model.ServedCertificate;
 import dev.portico.domain.port.CertificateOutcome;
 import dev.portico.domain.port.ServeCertificates;
 import dev.portico.http.tls.CertificateChange;
-import dev.portico.http.tls.CertificateDetails;
 import dev.portico.http.tls.CertificateRegistry;
 
 import java.util.List;
@@ -37,27 +36,21 @@ final class RegistryCertificates implements ServeCertificates {
 
     @Override
     public List<ServedCertificate> served() {
-        return registry.list().stream().map(RegistryCertificates::served).toList();
+        return registry.list();
     }
 
     @Override
     public Optional<ServedCertificate> served(String name) {
-        return registry.find(name).map(RegistryCertificates::served);
+        return registry.find(name);
     }
 
     static CertificateOutcome outcome(CertificateChange change) {
         return switch (change) {
             case CertificateChange.Installed installed ->
-                    new CertificateOutcome.Installed(served(installed.details()), installed.replaced().isEmpty());
+                    new CertificateOutcome.Installed(installed.details(), installed.replaced().isEmpty());
             case CertificateChange.Refused refused -> new CertificateOutcome.Refused(refused.name(),
                     refused.problem().code(), refused.problem().message());
             case CertificateChange.NotFound notFound -> new CertificateOutcome.NotFound(notFound.name());
         };
-    }
-
-    private static ServedCertificate served(CertificateDetails details) {
-        return new ServedCertificate(details.name(), details.subject(), details.subjectAlternativeNames(),
-                details.serverNames(), details.issuer(), details.notBefore(), details.notAfter(), details.serial(),
-                details.sha256Fingerprint(), details.keyType(), details.chainLength(), details.loadedFrom());
     }
 }

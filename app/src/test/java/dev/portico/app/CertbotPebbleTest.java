@@ -1,5 +1,8 @@
 package dev.portico.app;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +31,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -313,18 +317,22 @@ class CertbotPebbleTest {
     }
 
     private static void awaitListening(Started started, int port) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (true) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(LOOPBACK, port), 1000);
-                return;
-            } catch (IOException notYet) {
-                if (!started.process().isAlive() || System.nanoTime() > deadline) {
-                    fail(started.name() + " is not listening on port " + port + ":\n"
-                            + Files.readString(started.log()));
-                }
-                Thread.sleep(50);
-            }
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(15)).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(50))
+                    .failFast(() -> !started.process().isAlive())
+                    .until(() -> accepts(port));
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            fail(started.name() + " is not listening on port " + port + ":\n" + Files.readString(started.log()), e);
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(LOOPBACK, port), 1000);
+            return true;
+        } catch (IOException notYet) {
+            return false;
         }
     }
 

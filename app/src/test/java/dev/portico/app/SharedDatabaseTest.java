@@ -1,5 +1,6 @@
 package dev.portico.app;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
@@ -90,14 +90,10 @@ class SharedDatabaseTest {
                 HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    private void await(Portico node, String path, IntPredicate expected) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        int last = status(node, path);
-        while (!expected.test(last) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(20);
-            last = status(node, path);
-        }
-        assertThat(last).as("status of %s on the other node", path).matches(expected::test);
+    private void await(Portico node, String path, IntPredicate expected) {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> assertThat(status(node, path)).as("status of %s on the other node", path)
+                        .matches(expected::test));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.portico.http.tls;
 
 import dev.portico.domain.model.CertificateOrigin;
+import dev.portico.domain.model.ServedCertificate;
 
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -19,7 +20,7 @@ import java.util.Objects;
  * @param details    what a listing shows
  */
 public record CertificateBundle(String name, CertificateOrigin source, List<X509Certificate> chain,
-                                PrivateKey privateKey, CertificateDetails details) {
+                                PrivateKey privateKey, ServedCertificate details) {
     public CertificateBundle {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(source, "source");

@@ -1,5 +1,7 @@
 package dev.portico.http.tls;
 
+import dev.portico.domain.model.ServedCertificate;
+
 import java.util.Objects;
 import java.util.Optional;
 
@@ -13,7 +15,7 @@ public sealed interface CertificateChange {
     String name();
 
     /** Now served; {@code replaced} is what was served under this name before, if anything. */
-    record Installed(CertificateDetails details, Optional<CertificateDetails> replaced) implements CertificateChange {
+    record Installed(ServedCertificate details, Optional<ServedCertificate> replaced) implements CertificateChange {
         public Installed {
             Objects.requireNonNull(details, "details");
             Objects.requireNonNull(replaced, "replaced");
@@ -26,7 +28,7 @@ public sealed interface CertificateChange {
     }
 
     /** Not served, for {@code problem}; whatever was served under this name before is still served. */
-    record Refused(String name, CertificateProblem problem, Optional<CertificateDetails> stillServed)
+    record Refused(String name, CertificateProblem problem, Optional<ServedCertificate> stillServed)
             implements CertificateChange {
         public Refused {
             Objects.requireNonNull(name, "name");

@@ -1,6 +1,7 @@
 package dev.portico.http.tls;
 
 import dev.portico.domain.model.CertificateOrigin;
+import dev.portico.domain.model.ServedCertificate;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -76,7 +77,7 @@ public final class CertificateRegistry {
     }
 
     /** Stops serving {@code name}; returns what was served. */
-    public Optional<CertificateDetails> remove(String name) {
+    public Optional<ServedCertificate> remove(String name) {
         changes.lock();
         try {
             Map<String, Entry> entries = new TreeMap<>(state.entries());
@@ -110,11 +111,11 @@ public final class CertificateRegistry {
     }
 
     /** Every registered certificate, by name. */
-    public List<CertificateDetails> list() {
+    public List<ServedCertificate> list() {
         return state.entries().values().stream().map(entry -> entry.bundle().details()).toList();
     }
 
-    public Optional<CertificateDetails> find(String name) {
+    public Optional<ServedCertificate> find(String name) {
         return Optional.ofNullable(state.entries().get(name)).map(entry -> entry.bundle().details());
     }
 
@@ -134,7 +135,7 @@ public final class CertificateRegistry {
         Optional<FileStamps> stamps = source instanceof CertificateOrigin.Files files
                 ? Optional.of(FileStamps.of(files))
                 : Optional.empty();
-        Optional<CertificateDetails> current = find(name);
+        Optional<ServedCertificate> current = find(name);
         return switch (CertificateBundle.load(name, source, clock.instant())) {
             case LoadOutcome.Refused refused -> {
                 LOG.log(System.Logger.Level.DEBUG, "certificate " + name + " refused: " + refused.problem().message());

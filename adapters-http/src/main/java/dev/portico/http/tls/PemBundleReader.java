@@ -1,6 +1,7 @@
 package dev.portico.http.tls;
 
 import dev.portico.domain.model.CertificateOrigin;
+import dev.portico.domain.model.ServedCertificate;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -264,14 +265,14 @@ final class PemBundleReader {
         }
     }
 
-    private static CertificateDetails details(String name, List<X509Certificate> chain, PrivateKey key,
-                                              CertificateOrigin source) throws Refusal {
+    private static ServedCertificate details(String name, List<X509Certificate> chain, PrivateKey key,
+                                             CertificateOrigin source) throws Refusal {
         X509Certificate leaf = chain.getFirst();
         List<String> dnsNames = dnsNames(leaf);
         List<String> serverNames = dnsNames.isEmpty()
                 ? commonName(leaf).map(List::of).orElse(List.of())
                 : dnsNames.stream().map(PemBundleReader::normalized).distinct().toList();
-        return new CertificateDetails(name, subject(leaf), dnsNames, serverNames,
+        return new ServedCertificate(name, subject(leaf), dnsNames, serverNames,
                 leaf.getIssuerX500Principal().getName(X500Principal.RFC2253),
                 leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(), serial(leaf), fingerprint(leaf),
                 key.getAlgorithm(), chain.size(), source.describe());

@@ -17,6 +17,7 @@ import dev.portico.domain.model.RetryPolicy;
 import dev.portico.domain.model.Target;
 import dev.portico.domain.model.Upstream;
 import dev.portico.domain.validation.Validated;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -79,20 +80,10 @@ class ActiveHealthChecksTest {
         return states.report(upstream).get(index).state();
     }
 
+    /** Checked at once and then every 5 ms: probes come every 100 ms, and some tests count them. */
     private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + PATIENCE + ": " + what);
-            }
-            Thread.onSpinWait();
-            try {
-                Thread.sleep(5); // polling a condition that other threads change; not a wait for time to pass
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Awaitility.await(what).atMost(PATIENCE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+                .until(condition::getAsBoolean);
     }
 
     @Test

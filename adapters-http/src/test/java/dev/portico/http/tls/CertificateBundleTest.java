@@ -1,6 +1,7 @@
 package dev.portico.http.tls;
 
 import dev.portico.domain.model.CertificateOrigin;
+import dev.portico.domain.model.ServedCertificate;
 
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.openssl.PEMParser;
@@ -108,7 +109,7 @@ class CertificateBundleTest {
                 List.of("Example.com", "www.example.com", "*.api.example.com"));
         Files.writeString(directory.resolve("cert.pem"), leaf.certificatePem());
 
-        CertificateDetails details = loaded(leaf.inline()).details();
+        ServedCertificate details = loaded(leaf.inline()).details();
 
         assertThat(details.name()).isEqualTo("example");
         assertThat(details.subject()).isEqualTo("O=Example Inc,CN=Example.com");
@@ -135,7 +136,7 @@ class CertificateBundleTest {
         TestPki.Leaf leaf = pki.leaf(TestPki.KeyKind.EC, now.minusSeconds(60), now.plus(Duration.ofDays(1)),
                 "CN=Legacy.Example.org", List.of());
 
-        CertificateDetails details = loaded(leaf.inline()).details();
+        ServedCertificate details = loaded(leaf.inline()).details();
 
         assertThat(details.subjectAlternativeNames()).isEmpty();
         assertThat(details.serverNames()).containsExactly("legacy.example.org");

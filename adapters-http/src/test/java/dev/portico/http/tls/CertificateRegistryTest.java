@@ -1,6 +1,7 @@
 package dev.portico.http.tls;
 
 import dev.portico.domain.model.CertificateOrigin;
+import dev.portico.domain.model.ServedCertificate;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,7 +59,7 @@ class CertificateRegistryTest {
         registry.put("zeta", pki.leaf(TestPki.KeyKind.EC, "z.example.com").inline());
         registry.put("alpha", pki.leaf(TestPki.KeyKind.EC, "a.example.com").inline());
 
-        assertThat(registry.list()).extracting(CertificateDetails::name).containsExactly("alpha", "zeta");
+        assertThat(registry.list()).extracting(ServedCertificate::name).containsExactly("alpha", "zeta");
         assertThat(registry.find("zeta").orElseThrow().serverNames()).containsExactly("z.example.com");
         assertThat(registry.find("omega")).isEmpty();
     }

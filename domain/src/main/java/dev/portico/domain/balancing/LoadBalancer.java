@@ -30,8 +30,6 @@ public abstract sealed class LoadBalancer
     final Target[] targets;
     final TargetState[] states;
     // Built once, so that the hot path evaluates no capturing lambda (each evaluation would allocate).
-    private final IntPredicate accepting;
-    private final IntPredicate acceptingHealthy;
     private final IntPredicate acceptingWithRoom;
     private final IntPredicate acceptingHealthyWithRoom;
 
@@ -42,8 +40,6 @@ public abstract sealed class LoadBalancer
         for (int i = 0; i < targets.length; i++) {
             states[i] = registry.state(upstream.name(), targets[i]);
         }
-        this.accepting = i -> targets[i].acceptsNew();
-        this.acceptingHealthy = i -> targets[i].acceptsNew() && states[i].isHealthy();
         this.acceptingWithRoom = i -> targets[i].acceptsNew() && states[i].hasRoom(targets[i].maxConnections());
         this.acceptingHealthyWithRoom = i -> targets[i].acceptsNew() && states[i].isHealthy()
                 && states[i].hasRoom(targets[i].maxConnections());
@@ -60,28 +56,8 @@ public abstract sealed class LoadBalancer
         };
     }
 
-    /** Round robin over the targets with state of its own; for tests and callers without a registry. */
-    public static LoadBalancer roundRobin(List<Target> targets) {
-        return SmoothWeightedRoundRobin.of(targets);
-    }
-
     /** Picks among the targets passing {@code eligible} in the policy's order; -1 when none does. */
     abstract int pick(RequestKey key, IntPredicate eligible);
-
-    /**
-     * The target for the next request, without holding it (no in-flight count, no limit): for callers that do not
-     * release. Prefers healthy targets that take new requests; never answers a target with weight 0.
-     */
-    public Target next() {
-        int i = pick(RequestKey.NONE, acceptingHealthy);
-        if (i < 0) {
-            i = pick(RequestKey.NONE, accepting);
-        }
-        if (i < 0) {
-            i = pick(RequestKey.NONE, j -> targets[j].weight() > 0);
-        }
-        return targets[i];
-    }
 
     /** Chooses and holds a target for a request; see the class comment for which targets are candidates. */
     public Selection select(RequestKey key) {

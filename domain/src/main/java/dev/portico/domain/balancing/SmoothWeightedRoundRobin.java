@@ -24,17 +24,6 @@ public final class SmoothWeightedRoundRobin extends LoadBalancer {
         this.counter = registry.sequence(upstream.name());
     }
 
-    public static SmoothWeightedRoundRobin of(List<Target> targets) {
-        int divisor = 0;
-        for (Target t : targets) {
-            divisor = gcd(divisor, t.weight());
-        }
-        if (divisor == 0) {
-            throw new IllegalArgumentException("round robin needs a target with a positive weight");
-        }
-        return new SmoothWeightedRoundRobin(new Upstream("round-robin", targets), TargetStates.systemClock());
-    }
-
     /** Target indexes in nginx's order for one full round of the weights (reduced by their common divisor). */
     static int[] cycle(List<Target> targets) {
         int divisor = 0;

@@ -77,8 +77,4 @@ public record RetryPolicy(int attempts, Duration totalTimeout) {
         }
         return Decision.Retry.INSTANCE;
     }
-
-    public static boolean isIdempotent(String method) {
-        return IDEMPOTENT.contains(method);
-    }
 }

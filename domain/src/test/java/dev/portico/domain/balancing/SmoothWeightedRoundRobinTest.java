@@ -1,5 +1,7 @@
 package dev.portico.domain.balancing;
 
+import dev.portico.domain.health.TargetStates;
+import dev.portico.domain.model.Policy;
 import dev.portico.domain.model.Target;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,31 +20,29 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
+import static dev.portico.domain.balancing.Balancers.pick;
+import static dev.portico.domain.balancing.Balancers.targets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SmoothWeightedRoundRobinTest {
+    private final TargetStates states = TargetStates.systemClock();
 
-    /** Targets named a, b, c, ... (as their host) with the given weights. */
-    static List<Target> targets(int... weights) {
-        List<Target> targets = new ArrayList<>();
-        for (int i = 0; i < weights.length; i++) {
-            targets.add(new Target("http", String.valueOf((char) ('a' + i)), 9000 + i, "", weights[i]));
-        }
-        return targets;
+    private LoadBalancer roundRobin(List<Target> targets) {
+        return Balancers.balancer(Policy.ROUND_ROBIN, targets, states);
     }
 
     static String picks(LoadBalancer balancer, int count) {
         StringBuilder picked = new StringBuilder();
         for (int i = 0; i < count; i++) {
-            picked.append(balancer.next().host());
+            picked.append(pick(balancer, RequestKey.NONE).host());
         }
         return picked.toString();
     }
 
     @Test
     void weightsFiveOneOneGiveTheSmoothNginxOrderInEveryCycle() {
-        LoadBalancer balancer = LoadBalancer.roundRobin(targets(5, 1, 1));
+        LoadBalancer balancer = roundRobin(targets(5, 1, 1));
 
         assertThat(picks(balancer, 21)).isEqualTo("aabacaa".repeat(3));
     }
@@ -62,18 +62,18 @@ class SmoothWeightedRoundRobinTest {
             """)
     void cyclesThroughTargetsInProportionToTheirWeights(String weights, String cycle) {
         int[] w = Arrays.stream(weights.split(",")).mapToInt(Integer::parseInt).toArray();
-        LoadBalancer balancer = LoadBalancer.roundRobin(targets(w));
+        LoadBalancer balancer = roundRobin(targets(w));
 
         assertThat(picks(balancer, cycle.length() * 4)).isEqualTo(cycle.repeat(4));
     }
 
     @Test
     void threeToOneOverFourThousandPicksIsExactlyThreeThousandToOneThousand() {
-        LoadBalancer balancer = LoadBalancer.roundRobin(targets(3, 1));
+        LoadBalancer balancer = roundRobin(targets(3, 1));
         Map<String, Integer> counts = new HashMap<>();
 
         for (int i = 0; i < 4000; i++) {
-            counts.merge(balancer.next().host(), 1, Integer::sum);
+            counts.merge(pick(balancer, RequestKey.NONE).host(), 1, Integer::sum);
         }
 
         assertThat(counts).containsExactlyInAnyOrderEntriesOf(Map.of("a", 3000, "b", 1000));
@@ -81,14 +81,14 @@ class SmoothWeightedRoundRobinTest {
 
     @Test
     void neverChoosesATargetOfWeightZero() {
-        LoadBalancer balancer = LoadBalancer.roundRobin(targets(0, 2, 0, 1000, 0));
+        LoadBalancer balancer = roundRobin(targets(0, 2, 0, 1000, 0));
 
         assertThat(picks(balancer, 5000)).doesNotContain("a", "c", "e").contains("b", "d");
     }
 
     @Test
     void keepsTheExactDistributionOverWholeCyclesUnderConcurrentPicks() throws Exception {
-        LoadBalancer balancer = LoadBalancer.roundRobin(targets(5, 1, 1));
+        LoadBalancer balancer = roundRobin(targets(5, 1, 1));
         int threads = 16;
         int cyclesPerThread = 2_000;
         Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
@@ -99,7 +99,7 @@ class SmoothWeightedRoundRobinTest {
                 done.add(pool.submit(() -> {
                     start.await();
                     for (int i = 0; i < cyclesPerThread * 7; i++) {
-                        counts.computeIfAbsent(balancer.next().host(), k -> new AtomicInteger()).incrementAndGet();
+                        counts.computeIfAbsent(pick(balancer, RequestKey.NONE).host(), k -> new AtomicInteger()).incrementAndGet();
                     }
                     return null;
                 }));
@@ -123,13 +123,13 @@ class SmoothWeightedRoundRobinTest {
     void listsEveryTargetInTheOrderConfiguredIncludingWeightZero() {
         List<Target> targets = targets(0, 3, 1);
 
-        assertThat(LoadBalancer.roundRobin(targets).targets()).containsExactlyElementsOf(targets);
+        assertThat(roundRobin(targets).targets()).containsExactlyElementsOf(targets);
     }
 
     @Test
     void refusesTargetsWithoutAPositiveWeight() {
-        assertThatThrownBy(() -> SmoothWeightedRoundRobin.of(targets())).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> SmoothWeightedRoundRobin.of(targets(0, 0))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> roundRobin(targets())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> roundRobin(targets(0, 0))).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -139,12 +139,12 @@ class SmoothWeightedRoundRobinTest {
         for (int i = 0; i < weights.length; i++) {
             targets.add(new Target("http", "h" + i, 1 + i, "", weights[i]));
         }
-        LoadBalancer balancer = LoadBalancer.roundRobin(targets);
+        LoadBalancer balancer = roundRobin(targets);
         int total = Arrays.stream(weights).sum();
         Map<Target, Integer> counts = new HashMap<>();
 
         for (int i = 0; i < total; i++) {
-            counts.merge(balancer.next(), 1, Integer::sum);
+            counts.merge(pick(balancer, RequestKey.NONE), 1, Integer::sum);
         }
 
         for (int i = 0; i < weights.length; i++) {

@@ -1,6 +1,7 @@
 package dev.portico.domain.model;
 
 import dev.portico.domain.balancing.LoadBalancer;
+import dev.portico.domain.health.TargetStates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -22,7 +23,7 @@ class ResolvedRouteTest {
         Target target = valid(Target.parse("t", targetUrl, null));
         Upstream upstream = new Upstream("u", List.of(target));
         Route route = new Route("r", List.of(), prefix, "u", strip, false, Duration.ofSeconds(1));
-        return new ResolvedRoute(route, upstream, LoadBalancer.roundRobin(upstream.targets()));
+        return new ResolvedRoute(route, upstream, LoadBalancer.of(upstream, TargetStates.systemClock()));
     }
 
     @ParameterizedTest(name = "prefix {0} strip {1} base {2}: {3} -> {4}")
@@ -111,7 +112,7 @@ class ResolvedRouteTest {
     void rewritesForWhicheverTargetAnsweredAndKeepsTheClientsPort() {
         Upstream upstream = new Upstream("u", List.of(new Target("http", "a", 9001, "", 1), new Target("http", "b", 9002, "", 1)));
         Route route = new Route("r", List.of(), "/", "u", false, false, Duration.ofSeconds(1));
-        ResolvedRoute resolved = new ResolvedRoute(route, upstream, LoadBalancer.roundRobin(upstream.targets()));
+        ResolvedRoute resolved = new ResolvedRoute(route, upstream, LoadBalancer.of(upstream, TargetStates.systemClock()));
         Target b = upstream.targets().get(1);
 
         assertThat(resolved.rewriteLocation("http://b:9002/x", b, "http", "proxy.test:8080")).isEqualTo("http://proxy.test:8080/x");
@@ -133,7 +134,7 @@ class ResolvedRouteTest {
         Upstream other = new Upstream("other", List.of(new Target("http", "t", 1, "", 1)));
         Route route = new Route("r", List.of(), "/", "u", false, false, Duration.ofSeconds(1));
 
-        assertThatThrownBy(() -> new ResolvedRoute(route, other, LoadBalancer.roundRobin(other.targets())))
+        assertThatThrownBy(() -> new ResolvedRoute(route, other, LoadBalancer.of(other, TargetStates.systemClock())))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,6 +1,10 @@
 package dev.portico.domain.service;
 
+import dev.portico.domain.balancing.LoadBalancer;
+import dev.portico.domain.balancing.RequestKey;
+import dev.portico.domain.balancing.Selection;
 import dev.portico.domain.fakes.InMemoryConfigStore;
+import dev.portico.domain.health.RequestOutcome;
 import dev.portico.domain.model.AuditEntry;
 import dev.portico.domain.model.Configuration;
 import dev.portico.domain.model.ConfigurationDiff;
@@ -57,9 +61,21 @@ class ConfigurationServiceTest {
     /** The route and target host serving a request, or "none". */
     String live(String host, String path) {
         return switch (routing.resolve(host, path)) {
-            case ResolvedRoute resolved -> resolved.route().name() + "->" + resolved.balancer().next().host();
+            case ResolvedRoute resolved -> resolved.route().name() + "->" + chosenHost(resolved.balancer());
             case RoutingDecision.NoRoute none -> "none";
             case RoutingDecision.BadPath bad -> "bad path";
+        };
+    }
+
+    /** The host a request would be sent to; the hold on it is released at once. */
+    private static String chosenHost(LoadBalancer balancer) {
+        return switch (balancer.select(RequestKey.NONE)) {
+            case Selection.Chosen chosen -> {
+                chosen.lease().release(RequestOutcome.SUCCESS);
+                yield chosen.target().host();
+            }
+            case Selection.AllFull full -> "all full";
+            case Selection.NoneAvailable none -> "none available";
         };
     }
 

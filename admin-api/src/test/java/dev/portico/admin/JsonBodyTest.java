@@ -22,7 +22,7 @@ import static dev.portico.admin.Problems.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What a PUT body must be: JSON of the right shape, types and size; anything else is refused and nothing stored. */
-class RequestBodyTest {
+class JsonBodyTest {
     private static final String ROUTE = "{\"upstream\":\"app\"}";
 
     private final AdminServer server = AdminServer.start();
@@ -270,14 +270,14 @@ class RequestBodyTest {
 
     @Test
     void aBodyOfExactlyOneMebibyteIsAccepted() {
-        AdminServer.Reply created = server.put("/v1/routes/api", padded(ROUTE, RequestBody.MAX_BYTES));
+        AdminServer.Reply created = server.put("/v1/routes/api", padded(ROUTE, JsonBody.MAX_BYTES));
 
         assertThat(created.status()).as("%s", created).isEqualTo(201);
     }
 
     @Test
     void aBodyOverOneMebibyteWithContentLengthIs413() {
-        AdminServer.Reply refused = server.put("/v1/routes/api", padded(ROUTE, RequestBody.MAX_BYTES + 1));
+        AdminServer.Reply refused = server.put("/v1/routes/api", padded(ROUTE, JsonBody.MAX_BYTES + 1));
 
         assertProblem(refused, 413);
         assertThat(server.store.load()).isEqualTo(before);
@@ -286,7 +286,7 @@ class RequestBodyTest {
 
     @Test
     void aChunkedBodyOverOneMebibyteIs413() {
-        byte[] body = padded(ROUTE, RequestBody.MAX_BYTES + 1).getBytes(StandardCharsets.UTF_8);
+        byte[] body = padded(ROUTE, JsonBody.MAX_BYTES + 1).getBytes(StandardCharsets.UTF_8);
 
         // No length known in advance: the client sends the body chunked.
         AdminServer.Reply refused = server.send(server.request("/v1/routes/api")
@@ -302,7 +302,7 @@ class RequestBodyTest {
         AdminServer.Reply refused = server.send(server.request("/v1/routes/api")
                 .expectContinue(true)
                 .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(padded(ROUTE, 2 * RequestBody.MAX_BYTES))));
+                .PUT(HttpRequest.BodyPublishers.ofString(padded(ROUTE, 2 * JsonBody.MAX_BYTES))));
 
         assertProblem(refused, 413);
         assertThat(refused.header("Connection")).isEqualTo("close");

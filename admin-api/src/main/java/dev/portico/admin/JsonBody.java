@@ -18,28 +18,31 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
-/** Takes the bytes of a JSON request body, refusing what is not declared JSON, not UTF-8, too large, or absent. */
-final class RequestBody {
+/**
+ * Takes the bytes of an admin request's JSON body, refusing (with a {@link ProblemException}) what is not declared
+ * JSON, not UTF-8, too large, or absent.
+ */
+final class JsonBody {
     /** Far above any real configuration, and low enough that a runaway script cannot fill the heap. */
     static final int MAX_BYTES = 1024 * 1024;
 
-    private RequestBody() {
+    private JsonBody() {
     }
 
-    static Decoded<byte[]> read(ServerRequest request) {
+    static byte[] read(ServerRequest request) {
         Optional<String> contentType = request.headers().first(HeaderNames.CONTENT_TYPE);
         if (contentType.isPresent() && !isJson(contentType.get())) {
-            return new Decoded.Refused<>(Problem.unsupportedMediaType(contentType.get()));
+            throw new ProblemException(Problem.unsupportedMediaType(contentType.get()));
         }
         // A body of unstated type is not taken as JSON (RFC 9110 section 8.3 lets a recipient guess; this API does not).
         // Without any body the answer is the 400 that says a body is required, which is what such a client is missing.
         if (contentType.isEmpty() && request.content().hasEntity()) {
-            return new Decoded.Refused<>(Problem.missingMediaType());
+            throw new ProblemException(Problem.missingMediaType());
         }
         // Refuse a declared oversize body before reading any of it.
         OptionalLong declared = request.headers().contentLength();
         if (declared.isPresent() && declared.getAsLong() > MAX_BYTES) {
-            return new Decoded.Refused<>(Problem.tooLarge(MAX_BYTES));
+            throw new ProblemException(Problem.tooLarge(MAX_BYTES));
         }
         byte[] body;
         if (!request.content().hasEntity()) {
@@ -53,18 +56,18 @@ final class RequestBody {
             }
         }
         if (body.length > MAX_BYTES) {
-            return new Decoded.Refused<>(Problem.tooLarge(MAX_BYTES));
+            throw new ProblemException(Problem.tooLarge(MAX_BYTES));
         }
         if (isBlank(body)) {
-            return new Decoded.Refused<>(Problem.badBody("is required: a JSON object"));
+            throw new ProblemException(Problem.badBody("is required: a JSON object"));
         }
         OptionalInt malformed = firstMalformedUtf8(body);
         if (malformed.isPresent()) {
-            return new Decoded.Refused<>(Problem.badBody("is not UTF-8, as JSON must be: the byte at offset "
+            throw new ProblemException(Problem.badBody("is not UTF-8, as JSON must be: the byte at offset "
                     + malformed.getAsInt() + " (" + String.format("0x%02X", body[malformed.getAsInt()])
                     + ") is not part of a valid UTF-8 sequence"));
         }
-        return new Decoded.Ok<>(body);
+        return body;
     }
 
     /**
