@@ -1,10 +1,10 @@
 package dev.portico.http;
 
 import dev.portico.domain.model.Configuration;
-import dev.portico.domain.model.ResolvedRoute;
 import dev.portico.domain.model.Target;
 import dev.portico.domain.model.Upstream;
 import dev.portico.domain.port.ResolveRoute;
+import dev.portico.domain.routing.ResolvedRoute;
 import dev.portico.http.client.AdmittingSslContext;
 import dev.portico.http.client.ClientConnections;
 import dev.portico.http.client.ClientDeadlines;

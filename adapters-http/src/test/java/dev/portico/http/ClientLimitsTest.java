@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 import static dev.portico.http.ProxyServer.everythingTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What one client may hold of the proxy, and for how long: every wait for a client has a deadline, and every count
@@ -295,23 +296,16 @@ class ClientLimitsTest {
         }
     }
 
-    private static void awaitAccepted(RawUpstream upstream, int connections) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (upstream.acceptedConnections() < connections && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(upstream.acceptedConnections()).isGreaterThanOrEqualTo(connections);
+    private static void awaitAccepted(RawUpstream upstream, int connections) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> upstream.acceptedConnections() >= connections);
     }
 
-    private static void awaitNoClientConnections(ProxyServer proxy) throws InterruptedException {
+    private static void awaitNoClientConnections(ProxyServer proxy) {
         awaitClientConnections(proxy, 0);
     }
 
-    private static void awaitClientConnections(ProxyServer proxy, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + SHED_WITHIN.plusSeconds(2).toNanos();
-        while (proxy.proxy.openClientConnections() != count && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(proxy.proxy.openClientConnections()).isEqualTo(count);
+    private static void awaitClientConnections(ProxyServer proxy, int count) {
+        await().atMost(SHED_WITHIN.plusSeconds(2)).untilAsserted(() ->
+                assertThat(proxy.proxy.openClientConnections()).isEqualTo(count));
     }
 }

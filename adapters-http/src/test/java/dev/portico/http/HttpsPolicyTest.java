@@ -3,8 +3,8 @@ package dev.portico.http;
 import dev.portico.domain.model.Configuration;
 import dev.portico.domain.model.Hsts;
 import dev.portico.domain.model.Route;
-import dev.portico.domain.model.RoutingTable;
 import dev.portico.domain.port.ResolveRoute;
+import dev.portico.domain.routing.RoutingTable;
 import dev.portico.http.forward.HttpsPolicy;
 import dev.portico.http.tls.TestPki;
 

@@ -2,10 +2,10 @@ package dev.portico.http;
 
 import dev.portico.domain.health.TargetStates;
 import dev.portico.domain.model.Configuration;
-import dev.portico.domain.model.RoutingDecision;
-import dev.portico.domain.model.RoutingTable;
 import dev.portico.domain.model.Upstream;
 import dev.portico.domain.port.ResolveRoute;
+import dev.portico.domain.routing.RoutingDecision;
+import dev.portico.domain.routing.RoutingTable;
 import dev.portico.domain.validation.Validated;
 import dev.portico.http.health.ActiveHealthChecks;
 

@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The proxy as a load balancer, end to end: real upstream servers, the real domain balancers and health state,
@@ -146,13 +147,18 @@ class LoadBalancingTest {
                 }
             }));
         }
-        Thread.sleep(6_000);
+        // under load, every target serving
+        await().atMost(Duration.ofSeconds(30)).until(() -> answered.get() >= 300 && !victim.arrivals.isEmpty());
         long killedAt = System.nanoTime();
+        int answeredAtKill = answered.get();
         victim.kill();
-        Thread.sleep(7_000);
+        // past the 2 s within which attempts on the dead target must stop, with load all along
+        await().atMost(Duration.ofSeconds(30)).until(() -> System.nanoTime() - killedAt > TimeUnit.SECONDS.toNanos(3)
+                && answered.get() - answeredAtKill >= 300);
         long restartedAt = System.nanoTime();
         victim.restart();
-        Thread.sleep(7_000);
+        await().atMost(Duration.ofSeconds(10)).until(() -> victim.arrivedAfter(restartedAt) > 0
+                && up[0].arrivedAfter(restartedAt) > 0);
         running.set(false);
         for (Thread client : clients) {
             client.join(Duration.ofSeconds(35));
@@ -284,8 +290,7 @@ class LoadBalancingTest {
                 }
             }));
         }
-        Thread.sleep(1_000);
-        assertThat(proxy.proxy.openConnections(leaving.origin())).isPositive();
+        await().atMost(Duration.ofSeconds(10)).until(() -> proxy.proxy.openConnections(leaving.origin()) > 0);
         TargetSpec out = switch (how) {
             case "drain" -> new TargetSpec(leaving.url(), 1, null, true);
             case "weight 0" -> new TargetSpec(leaving.url(), 0);
@@ -295,7 +300,9 @@ class LoadBalancingTest {
         routing.apply(LiveRouting.upstream("app", out == null
                 ? spec(null, null, null, target(up[1], 1))
                 : spec(null, null, null, out, target(up[1], 1))));
-        Thread.sleep(3_000);
+        // the requests it was serving finish there, its connections close, and the other target takes the load
+        await().atMost(Duration.ofSeconds(20)).until(() -> proxy.proxy.openConnections(leaving.origin()) == 0
+                && up[1].arrivedAfter(changedAt) >= 10);
         running.set(false);
         for (Thread client : clients) {
             client.join(Duration.ofSeconds(10));
@@ -328,9 +335,7 @@ class LoadBalancingTest {
             }));
         }
         busy.await();
-        while (up[0].arrivals.size() < 2) {
-            Thread.sleep(5);
-        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> up[0].arrivals.size() >= 2);
 
         long before = System.nanoTime();
         HttpResponse<String> refused = get(proxy, "/slow");

@@ -1,12 +1,12 @@
 package dev.portico.http;
 
 import dev.portico.domain.model.Configuration;
-import dev.portico.domain.model.ResolvedRoute;
 import dev.portico.domain.model.Route;
-import dev.portico.domain.model.RoutingTable;
 import dev.portico.domain.model.Target;
 import dev.portico.domain.model.Upstream;
 import dev.portico.domain.port.ResolveRoute;
+import dev.portico.domain.routing.ResolvedRoute;
+import dev.portico.domain.routing.RoutingTable;
 import dev.portico.domain.validation.Validated;
 import dev.portico.http.forward.ExchangeObserver;
 import dev.portico.http.upstream.UpstreamFailure;

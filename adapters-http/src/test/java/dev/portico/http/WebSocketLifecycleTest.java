@@ -1,18 +1,13 @@
 package dev.portico.http;
 
-import java.util.HashSet;
-
-import java.util.Set;
-
-import dev.portico.domain.validation.Validated;
-
 import dev.portico.domain.model.Configuration;
-import dev.portico.domain.model.RoutingDecision;
-import dev.portico.domain.model.RoutingTable;
 import dev.portico.domain.model.Route;
 import dev.portico.domain.model.Target;
 import dev.portico.domain.model.Upstream;
 import dev.portico.domain.port.ResolveRoute;
+import dev.portico.domain.routing.RoutingDecision;
+import dev.portico.domain.routing.RoutingTable;
+import dev.portico.domain.validation.Validated;
 
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
@@ -34,7 +29,9 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;

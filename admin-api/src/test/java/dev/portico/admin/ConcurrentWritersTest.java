@@ -1,11 +1,12 @@
 package dev.portico.admin;
 
+import dev.portico.domain.routing.ResolvedRoute;
+import dev.portico.domain.testing.WriteLedger;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.portico.domain.model.ResolvedRoute;
-import dev.portico.domain.testing.WriteLedger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

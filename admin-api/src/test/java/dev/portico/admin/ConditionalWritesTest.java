@@ -1,8 +1,9 @@
 package dev.portico.admin;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.portico.domain.model.Configuration;
-import dev.portico.domain.model.RoutingDecision;
+import dev.portico.domain.routing.RoutingDecision;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,9 +1,9 @@
 package dev.portico.admin;
 
 import dev.portico.domain.model.Configuration;
-import dev.portico.domain.model.ResolvedRoute;
-import dev.portico.domain.model.RoutingDecision;
 import dev.portico.domain.model.TokenScope;
+import dev.portico.domain.routing.ResolvedRoute;
+import dev.portico.domain.routing.RoutingDecision;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;

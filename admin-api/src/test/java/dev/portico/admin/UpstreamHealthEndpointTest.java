@@ -1,11 +1,12 @@
 package dev.portico.admin;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.portico.domain.balancing.RequestKey;
 import dev.portico.domain.balancing.Selection;
 import dev.portico.domain.health.RequestOutcome;
 import dev.portico.domain.health.TargetKey;
-import dev.portico.domain.model.ResolvedRoute;
+import dev.portico.domain.model.RequestKey;
+import dev.portico.domain.routing.ResolvedRoute;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -109,4 +109,9 @@ class ArchitectureTest {
     void noPackageCyclesInTheDataPlane() {
         slices().matching("dev.portico.http.(*)..").should().beFreeOfCycles().check(portico);
     }
+
+    @Test
+    void noPackageCyclesInTheDomain() {
+        slices().matching("dev.portico.domain.(*)..").should().beFreeOfCycles().check(portico);
+    }
 }

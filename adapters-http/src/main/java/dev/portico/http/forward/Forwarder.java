@@ -2,12 +2,12 @@ package dev.portico.http.forward;
 
 import dev.portico.domain.balancing.Lease;
 import dev.portico.domain.balancing.LoadBalancer;
-import dev.portico.domain.balancing.RequestKey;
 import dev.portico.domain.balancing.Selection;
 import dev.portico.domain.health.RequestOutcome;
-import dev.portico.domain.model.ResolvedRoute;
+import dev.portico.domain.model.RequestKey;
 import dev.portico.domain.model.RetryPolicy;
 import dev.portico.domain.model.Target;
+import dev.portico.domain.routing.ResolvedRoute;
 import dev.portico.http.upstream.RequestBody;
 import dev.portico.http.upstream.UpstreamCall;
 import dev.portico.http.upstream.UpstreamFailure;

@@ -1,7 +1,7 @@
 package dev.portico.http.forward;
 
-import dev.portico.domain.model.ResolvedRoute;
 import dev.portico.domain.model.Target;
+import dev.portico.domain.routing.ResolvedRoute;
 import dev.portico.http.wire.HeadWriter;
 import dev.portico.http.wire.IpLiteral;
 import dev.portico.http.wire.RequestHeaderBytes;

@@ -1,8 +1,8 @@
 package dev.portico.http.forward;
 
 import dev.portico.domain.model.Hsts;
-import dev.portico.domain.model.ResolvedRoute;
 import dev.portico.domain.model.Route;
+import dev.portico.domain.routing.ResolvedRoute;
 
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;

@@ -1,11 +1,11 @@
 package dev.portico.http.http1;
 
-import dev.portico.domain.balancing.RequestKey;
 import dev.portico.domain.model.Policy;
-import dev.portico.domain.model.ResolvedRoute;
-import dev.portico.domain.model.RoutingDecision;
+import dev.portico.domain.model.RequestKey;
 import dev.portico.domain.model.Target;
 import dev.portico.domain.port.ResolveRoute;
+import dev.portico.domain.routing.ResolvedRoute;
+import dev.portico.domain.routing.RoutingDecision;
 import dev.portico.http.client.ClientDeadlines;
 import dev.portico.http.client.ClientLimits;
 import dev.portico.http.forward.ClientExchange;

@@ -1,18 +1,18 @@
 package dev.portico.http.websocket;
 
 import dev.portico.domain.balancing.Lease;
-import dev.portico.domain.balancing.RequestKey;
 import dev.portico.domain.balancing.Selection;
 import dev.portico.domain.health.RequestOutcome;
 import dev.portico.domain.model.Configuration;
 import dev.portico.domain.model.HostPattern;
 import dev.portico.domain.model.Policy;
-import dev.portico.domain.model.ResolvedRoute;
+import dev.portico.domain.model.RequestKey;
 import dev.portico.domain.model.Route;
-import dev.portico.domain.model.RoutingTable;
 import dev.portico.domain.model.Target;
 import dev.portico.domain.model.Upstream;
 import dev.portico.domain.port.ResolveRoute;
+import dev.portico.domain.routing.ResolvedRoute;
+import dev.portico.domain.routing.RoutingTable;
 import dev.portico.http.client.ClosingConnection;
 import dev.portico.http.forward.ErrorReplies;
 import dev.portico.http.forward.HeaderRules;

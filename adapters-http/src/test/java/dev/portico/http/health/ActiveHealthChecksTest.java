@@ -1,7 +1,6 @@
 package dev.portico.http.health;
 
 import dev.portico.domain.balancing.LoadBalancer;
-import dev.portico.domain.balancing.RequestKey;
 import dev.portico.domain.balancing.Selection;
 import dev.portico.domain.health.HealthStatusSetter;
 import dev.portico.domain.health.RequestOutcome;
@@ -13,10 +12,12 @@ import dev.portico.domain.model.HashOn;
 import dev.portico.domain.model.HealthCheck;
 import dev.portico.domain.model.PassiveHealth;
 import dev.portico.domain.model.Policy;
+import dev.portico.domain.model.RequestKey;
 import dev.portico.domain.model.RetryPolicy;
 import dev.portico.domain.model.Target;
 import dev.portico.domain.model.Upstream;
 import dev.portico.domain.validation.Validated;
+
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

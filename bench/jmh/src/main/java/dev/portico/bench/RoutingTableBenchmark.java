@@ -3,10 +3,11 @@ package dev.portico.bench;
 import dev.portico.domain.model.Configuration;
 import dev.portico.domain.model.HostPattern;
 import dev.portico.domain.model.Route;
-import dev.portico.domain.model.RoutingDecision;
-import dev.portico.domain.model.RoutingTable;
 import dev.portico.domain.model.Target;
 import dev.portico.domain.model.Upstream;
+import dev.portico.domain.routing.RoutingDecision;
+import dev.portico.domain.routing.RoutingTable;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

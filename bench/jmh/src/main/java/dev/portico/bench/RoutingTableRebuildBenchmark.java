@@ -1,7 +1,8 @@
 package dev.portico.bench;
 
 import dev.portico.domain.model.Configuration;
-import dev.portico.domain.model.RoutingTable;
+import dev.portico.domain.routing.RoutingTable;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

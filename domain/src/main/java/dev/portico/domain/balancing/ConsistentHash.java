@@ -2,6 +2,7 @@ package dev.portico.domain.balancing;
 
 import dev.portico.domain.health.TargetStates;
 import dev.portico.domain.model.HashOn;
+import dev.portico.domain.model.RequestKey;
 import dev.portico.domain.model.Upstream;
 
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,7 @@
 package dev.portico.domain.balancing;
 
 import dev.portico.domain.health.TargetStates;
+import dev.portico.domain.model.RequestKey;
 import dev.portico.domain.model.Target;
 import dev.portico.domain.model.Upstream;
 

@@ -1,6 +1,6 @@
 package dev.portico.domain.model;
 
-import dev.portico.domain.balancing.RequestKey;
+import dev.portico.domain.model.RequestKey;
 
 import java.util.Optional;
 

@@ -1,6 +1,6 @@
 package dev.portico.domain.port;
 
-import dev.portico.domain.model.RoutingDecision;
+import dev.portico.domain.routing.RoutingDecision;
 
 /** Inbound port of the data plane: which route serves a request. Called on every request; never blocks. */
 public interface ResolveRoute {

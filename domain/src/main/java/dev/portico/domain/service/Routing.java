@@ -3,11 +3,11 @@ package dev.portico.domain.service;
 import dev.portico.domain.health.TargetHealth;
 import dev.portico.domain.health.TargetStates;
 import dev.portico.domain.model.Configuration;
-import dev.portico.domain.model.RoutingDecision;
-import dev.portico.domain.model.RoutingTable;
 import dev.portico.domain.port.ConfigStore;
 import dev.portico.domain.port.ReadUpstreamHealth;
 import dev.portico.domain.port.ResolveRoute;
+import dev.portico.domain.routing.RoutingDecision;
+import dev.portico.domain.routing.RoutingTable;
 
 import java.util.List;
 import java.util.Objects;

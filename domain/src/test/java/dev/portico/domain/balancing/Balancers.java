@@ -1,9 +1,11 @@
 package dev.portico.domain.balancing;
 
+import dev.portico.domain.health.RequestOutcome;
 import dev.portico.domain.health.TargetStates;
 import dev.portico.domain.model.HashOn;
 import dev.portico.domain.model.PassiveHealth;
 import dev.portico.domain.model.Policy;
+import dev.portico.domain.model.RequestKey;
 import dev.portico.domain.model.RetryPolicy;
 import dev.portico.domain.model.Target;
 import dev.portico.domain.model.Upstream;

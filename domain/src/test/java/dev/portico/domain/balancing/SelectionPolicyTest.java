@@ -5,9 +5,11 @@ import dev.portico.domain.health.TargetKey;
 import dev.portico.domain.health.TargetStates;
 import dev.portico.domain.model.HashOn;
 import dev.portico.domain.model.Policy;
+import dev.portico.domain.model.RequestKey;
 import dev.portico.domain.model.Target;
 import dev.portico.domain.model.Upstream;
 import dev.portico.domain.testing.SteppingClock;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -2,7 +2,9 @@ package dev.portico.domain.balancing;
 
 import dev.portico.domain.health.TargetStates;
 import dev.portico.domain.model.Policy;
+import dev.portico.domain.model.RequestKey;
 import dev.portico.domain.model.Target;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

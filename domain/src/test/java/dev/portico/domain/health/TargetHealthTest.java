@@ -1,15 +1,17 @@
 package dev.portico.domain.health;
 
 import dev.portico.domain.balancing.LoadBalancer;
-import dev.portico.domain.balancing.RequestKey;
 import dev.portico.domain.balancing.Selection;
+import dev.portico.domain.model.Configuration;
 import dev.portico.domain.model.HashOn;
 import dev.portico.domain.model.PassiveHealth;
 import dev.portico.domain.model.Policy;
+import dev.portico.domain.model.RequestKey;
 import dev.portico.domain.model.RetryPolicy;
 import dev.portico.domain.model.Target;
 import dev.portico.domain.model.Upstream;
 import dev.portico.domain.testing.SteppingClock;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

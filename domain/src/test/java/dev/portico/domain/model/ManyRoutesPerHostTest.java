@@ -1,5 +1,8 @@
 package dev.portico.domain.model;
 
+import dev.portico.domain.routing.ResolvedRoute;
+import dev.portico.domain.routing.RoutingTable;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

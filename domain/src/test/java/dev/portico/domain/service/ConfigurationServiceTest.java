@@ -1,7 +1,6 @@
 package dev.portico.domain.service;
 
 import dev.portico.domain.balancing.LoadBalancer;
-import dev.portico.domain.balancing.RequestKey;
 import dev.portico.domain.balancing.Selection;
 import dev.portico.domain.fakes.InMemoryConfigStore;
 import dev.portico.domain.health.RequestOutcome;
@@ -9,10 +8,9 @@ import dev.portico.domain.model.AuditEntry;
 import dev.portico.domain.model.Configuration;
 import dev.portico.domain.model.ConfigurationDiff;
 import dev.portico.domain.model.ConfigurationSpec;
-import dev.portico.domain.model.ResolvedRoute;
+import dev.portico.domain.model.RequestKey;
 import dev.portico.domain.model.Route.RouteSpec;
 import dev.portico.domain.model.Route;
-import dev.portico.domain.model.RoutingDecision;
 import dev.portico.domain.model.Target;
 import dev.portico.domain.model.Upstream.TargetSpec;
 import dev.portico.domain.model.Upstream;
@@ -21,6 +19,8 @@ import dev.portico.domain.port.Change;
 import dev.portico.domain.port.Deletion;
 import dev.portico.domain.port.Precondition;
 import dev.portico.domain.port.PutOutcome;
+import dev.portico.domain.routing.ResolvedRoute;
+import dev.portico.domain.routing.RoutingDecision;
 import dev.portico.domain.validation.FieldError;
 
 import org.assertj.core.api.InstanceOfAssertFactories;

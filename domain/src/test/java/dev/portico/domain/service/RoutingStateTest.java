@@ -1,17 +1,18 @@
 package dev.portico.domain.service;
 
-import dev.portico.domain.balancing.RequestKey;
 import dev.portico.domain.balancing.Selection;
 import dev.portico.domain.fakes.InMemoryConfigStore;
 import dev.portico.domain.health.RequestOutcome;
 import dev.portico.domain.health.TargetHealth;
 import dev.portico.domain.health.TargetKey;
 import dev.portico.domain.health.TargetStates;
-import dev.portico.domain.model.ResolvedRoute;
+import dev.portico.domain.model.RequestKey;
 import dev.portico.domain.model.Route;
 import dev.portico.domain.model.Target;
 import dev.portico.domain.model.Upstream;
+import dev.portico.domain.routing.ResolvedRoute;
 import dev.portico.domain.testing.SteppingClock;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -4,10 +4,7 @@ import dev.portico.domain.fakes.InMemoryConfigStore;
 import dev.portico.domain.model.Configuration;
 import dev.portico.domain.model.ConfigurationContent;
 import dev.portico.domain.model.ConfigurationStatus;
-import dev.portico.domain.model.ResolvedRoute;
 import dev.portico.domain.model.Route;
-import dev.portico.domain.model.RoutingDecision;
-import dev.portico.domain.model.RoutingTable;
 import dev.portico.domain.model.Stored;
 import dev.portico.domain.model.Target;
 import dev.portico.domain.model.Upstream;
@@ -17,6 +14,10 @@ import dev.portico.domain.port.Deletion;
 import dev.portico.domain.port.Precondition;
 import dev.portico.domain.port.Replacement;
 import dev.portico.domain.port.StoreWrite;
+import dev.portico.domain.routing.ResolvedRoute;
+import dev.portico.domain.routing.RoutingDecision;
+import dev.portico.domain.routing.RoutingTable;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

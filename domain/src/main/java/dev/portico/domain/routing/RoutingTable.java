@@ -1,7 +1,12 @@
-package dev.portico.domain.model;
+package dev.portico.domain.routing;
 
 import dev.portico.domain.balancing.LoadBalancer;
 import dev.portico.domain.health.TargetStates;
+import dev.portico.domain.model.Configuration;
+import dev.portico.domain.model.HostPattern;
+import dev.portico.domain.model.RawPath;
+import dev.portico.domain.model.Route;
+import dev.portico.domain.model.Upstream;
 
 import java.util.ArrayList;
 import java.util.Comparator;

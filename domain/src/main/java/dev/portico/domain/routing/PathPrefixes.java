@@ -1,4 +1,4 @@
-package dev.portico.domain.model;
+package dev.portico.domain.routing;
 
 import java.util.Arrays;
 import java.util.HashMap;

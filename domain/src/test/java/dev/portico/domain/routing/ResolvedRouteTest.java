@@ -1,7 +1,11 @@
-package dev.portico.domain.model;
+package dev.portico.domain.routing;
 
 import dev.portico.domain.balancing.LoadBalancer;
 import dev.portico.domain.health.TargetStates;
+import dev.portico.domain.model.Route;
+import dev.portico.domain.model.Target;
+import dev.portico.domain.model.Upstream;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

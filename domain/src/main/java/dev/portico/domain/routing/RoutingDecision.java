@@ -1,4 +1,4 @@
-package dev.portico.domain.model;
+package dev.portico.domain.routing;
 
 /**
  * What the routing table says about one request: forward it along a route, there is no route for it, or its path

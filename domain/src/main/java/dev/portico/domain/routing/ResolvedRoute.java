@@ -1,6 +1,9 @@
-package dev.portico.domain.model;
+package dev.portico.domain.routing;
 
 import dev.portico.domain.balancing.LoadBalancer;
+import dev.portico.domain.model.Route;
+import dev.portico.domain.model.Target;
+import dev.portico.domain.model.Upstream;
 
 /**
  * A route joined with its upstream's balancer, ready for the hot path: everything a request needs that can be

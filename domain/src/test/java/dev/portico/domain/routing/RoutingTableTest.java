@@ -1,4 +1,10 @@
-package dev.portico.domain.model;
+package dev.portico.domain.routing;
+
+import dev.portico.domain.model.Configuration;
+import dev.portico.domain.model.HostPattern;
+import dev.portico.domain.model.Route;
+import dev.portico.domain.model.Target;
+import dev.portico.domain.model.Upstream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

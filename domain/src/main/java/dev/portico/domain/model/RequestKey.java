@@ -1,4 +1,4 @@
-package dev.portico.domain.balancing;
+package dev.portico.domain.model;
 
 import java.util.Objects;
 import java.util.function.Function;
