@@ -190,6 +190,20 @@ public final class Proxy implements AutoCloseable {
         return webSockets.openCount();
     }
 
+    /**
+     * Portico is stopping: the proxy listeners close new connections as they come, connections waiting for a request
+     * close now, and the others after their current response (HTTP/2: once their open streams are answered).
+     * WebSockets stay until {@link #closeWebSockets}. Returns at once; watch {@link #requestsInFlight()}.
+     */
+    public void drain() {
+        listeners.forEach(ClientConnections::drain);
+    }
+
+    /** Requests being forwarded now, on every proxy listener. */
+    public int requestsInFlight() {
+        return http1.forwarder().inFlight();
+    }
+
     /** Open client connections of all proxy listeners, TLS handshakes in progress included. */
     public int openClientConnections() {
         return listeners.stream().mapToInt(ClientConnections::open).sum();

@@ -1,10 +1,13 @@
 package dev.portico.app;
 
+import sun.misc.Signal;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.LogManager;
 
 /** The command line: {@code portico serve} (the default), {@code portico train} or {@code portico help}. */
@@ -46,15 +49,29 @@ public final class Main {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            portico.close();
-            stopped.countDown();
-        }, "portico-shutdown"));
+        AtomicBoolean stopping = new AtomicBoolean();
+        // SIGTERM and SIGINT stop gracefully (requests in flight finish, up to PORTICO_SHUTDOWN_GRACE_MS); a second one
+        // stops at once. Any other exit still closes Portico through the hook.
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), signal -> {
+                if (stopping.compareAndSet(false, true)) {
+                    Thread.ofPlatform().name("portico-stop").start(() -> {
+                        portico.stop();
+                        stopped.countDown();
+                    });
+                } else {
+                    System.err.println("portico: second SIG" + signal.getName() + ": stopping at once");
+                    Runtime.getRuntime().halt(128 + signal.getNumber());
+                }
+            });
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(portico::close, "portico-shutdown"));
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        System.exit(0);
     }
 
     /** A short run of Portico's work for the JVM's ahead-of-time cache (see {@link Training}). */

@@ -1,6 +1,7 @@
 package dev.portico.app;
 
 import dev.portico.admin.AdminApi;
+import dev.portico.admin.HealthProbes;
 import dev.portico.domain.health.TargetStates;
 import dev.portico.domain.port.CertificateOutcome;
 import dev.portico.domain.service.AdminTokens.InitialToken;
@@ -38,11 +39,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The composition root: every part of Portico is created and connected here, with plain {@code new}. */
 public final class Portico implements AutoCloseable {
     static final String ADMIN_SOCKET = "admin";
     static final String HTTPS_SOCKET = "https";
+    static final String HEALTH_SOCKET = "health";
     /** How often the watcher re-checks certificate files even without a file-system event (network mounts). */
     private static final Duration CERTIFICATE_POLL = Duration.ofSeconds(30);
     private static final long ADMIN_MAX_PAYLOAD = 2L * 1024 * 1024;
@@ -57,9 +60,14 @@ public final class Portico implements AutoCloseable {
     private final WebServer server;
     private final Thread poller;
     private final CertificateWatcher watcher;
+    private final NodeState state;
+    private final Duration shutdownGrace;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Portico(Database database, ActiveHealthChecks healthChecks, Proxy proxy, WebServer server, Thread poller,
-                    CertificateWatcher watcher) {
+                    CertificateWatcher watcher, NodeState state, Duration shutdownGrace) {
+        this.state = state;
+        this.shutdownGrace = shutdownGrace;
         this.watcher = watcher;
         this.database = database;
         this.healthChecks = healthChecks;
@@ -88,7 +96,8 @@ public final class Portico implements AutoCloseable {
 
             CertificateRegistry registry = new CertificateRegistry(new SniKeyManager(), Clock.systemUTC());
             registry.useDefault(settings.defaultCertificate());
-            Certificates certificates = new Certificates(database.certificateStore(), new RegistryCertificates(registry));
+            Certificates certificates = new Certificates(database.certificateStore(), new RegistryCertificates(registry),
+                    routing);
             logSync(certificates.sync(), registry);
             CertificateWatcher watcher = watchCertificateFiles(registry);
             closeOnFailure.push(watcher::close);
@@ -100,13 +109,15 @@ public final class Portico implements AutoCloseable {
             routing.onSwap(proxy::reconcile);
             AdminApi admin = AdminApi.create(new AdminApi.Ports(configuration, configuration, configuration, tokens,
                     tokens, new AuditTrail(database.auditLog()), routing, certificates));
-            WebServer server = listen(settings, proxy, admin, registry);
+            NodeState state = new NodeState(routing, Clock.systemUTC());
+            WebServer server = listen(settings, proxy, admin, new HealthProbes(state), registry);
             closeOnFailure.push(server::stop);
 
             Thread poller = Thread.ofVirtual().name("portico-config-poller")
-                    .start(() -> pollForChanges(routing, tokens, certificates, registry, settings));
+                    .start(() -> pollForChanges(routing, tokens, certificates, registry, settings, state));
             logServing(settings, server, routing);
-            return new Portico(database, healthChecks, proxy, server, poller, watcher);
+            return new Portico(database, healthChecks, proxy, server, poller, watcher, state,
+                    settings.shutdownGrace());
         } catch (RuntimeException e) {
             while (!closeOnFailure.isEmpty()) {
                 try {
@@ -143,8 +154,12 @@ public final class Portico implements AutoCloseable {
                 route -> route.route().webSocketIdleTimeout());
     }
 
-    /** Starts the three listeners: the proxy on plain HTTP and on HTTPS, and the admin API. */
-    private static WebServer listen(Settings settings, Proxy proxy, AdminApi admin, CertificateRegistry registry) {
+    /**
+     * Starts the listeners: the proxy on plain HTTP and on HTTPS, the admin API (with the health probes), and the
+     * probes on a listener of their own when one is configured.
+     */
+    private static WebServer listen(Settings settings, Proxy proxy, AdminApi admin, HealthProbes probes,
+                                    CertificateRegistry registry) {
         WebServerConfig.Builder builder = WebServer.builder()
                 .shutdownHook(false)
                 .host(settings.httpHost())
@@ -159,7 +174,10 @@ public final class Portico implements AutoCloseable {
                         // Helidon's idle sweep: a connection that sends nothing for the keep-alive timeout ends
                         .idleConnectionTimeout(settings.clients().keepAliveTimeout())
                         .idleConnectionPeriod(ADMIN_IDLE_SWEEP))
-                .routing(ADMIN_SOCKET, admin::register)
+                .routing(ADMIN_SOCKET, routing -> {
+                    probes.register(routing);
+                    admin.register(routing);
+                })
                 .putSocket(HTTPS_SOCKET, socket -> {
                     socket.host(settings.httpsHost()).port(settings.httpsPort())
                             .tls(TlsListener.tls(registry.keyManager()));
@@ -168,6 +186,11 @@ public final class Portico implements AutoCloseable {
                 })
                 .routing(HTTPS_SOCKET, proxy::register);
         proxy.configure(builder);
+        settings.healthPort().ifPresent(port -> builder
+                .putSocket(HEALTH_SOCKET, socket -> socket.host(settings.healthHost()).port(port)
+                        .idleConnectionTimeout(settings.clients().keepAliveTimeout())
+                        .idleConnectionPeriod(ADMIN_IDLE_SWEEP))
+                .routing(HEALTH_SOCKET, probes::register));
         WebServer server = builder.build().start();
         if (!server.isRunning()) {
             // Helidon logs a listener that cannot bind, closes the others and returns: a process that stayed up
@@ -195,6 +218,8 @@ public final class Portico implements AutoCloseable {
         tryBinding(problems, "proxy", "PORTICO_HTTP_PORT", settings.httpHost(), settings.httpPort());
         tryBinding(problems, "admin API", "PORTICO_ADMIN_PORT", settings.adminHost(), settings.adminPort());
         tryBinding(problems, "HTTPS", "PORTICO_HTTPS_PORT", settings.httpsHost(), settings.httpsPort());
+        settings.healthPort().ifPresent(port -> tryBinding(problems, "health probes", "PORTICO_HEALTH_PORT",
+                settings.healthHost(), port));
         return problems.isEmpty() ? "one of its addresses (the log above names it)" : String.join("; ", problems);
     }
 
@@ -213,10 +238,11 @@ public final class Portico implements AutoCloseable {
 
     /**
      * Picks up changes other nodes made to a shared database (and token changes). A node's own changes are live
-     * before its admin API answers; this only bounds how stale the others can be.
+     * before its admin API answers; this only bounds how stale the others can be. Also how the node learns that its
+     * database went away or came back.
      */
     private static void pollForChanges(Routing routing, AdminTokens tokens, Certificates certificates,
-                                       CertificateRegistry registry, Settings settings) {
+                                       CertificateRegistry registry, Settings settings, NodeState state) {
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 Thread.sleep(settings.pollInterval());
@@ -227,11 +253,12 @@ public final class Portico implements AutoCloseable {
                     logSync(certificates.sync(), registry);
                 }
                 tokens.reload();
+                state.databaseReachable();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Could not poll the database for changes; serving the last loaded"
-                        + " configuration (revision " + routing.current().revision() + ")", e);
+                state.databaseUnreachable(e);
+                LOG.log(Level.DEBUG, "Could not poll the database for changes", e);
             }
         }
     }
@@ -317,9 +344,49 @@ public final class Portico implements AutoCloseable {
         return server.port(ADMIN_SOCKET);
     }
 
-    /** Stops accepting, lets in-flight requests finish (Helidon's grace period), then closes the store. */
+    /** The health probes' own listener's port; -1 when none is configured. */
+    public int healthPort() {
+        return server.port(HEALTH_SOCKET);
+    }
+
+    /**
+     * Stops gracefully: the probes say "not ready" at once, the proxy listeners take no new connections, idle ones
+     * close, and requests in flight get up to the shutdown grace to finish (their connections close after them);
+     * then WebSockets hear 1001, and everything closes. One log line when stopping starts and one when it ends.
+     */
+    public void stop() {
+        if (closed.get()) {
+            return;
+        }
+        long started = System.nanoTime();
+        state.stopping();
+        int inFlight = proxy.requestsInFlight();
+        LOG.log(Level.INFO, "Stopping: {0} requests in flight on {1} client connections; up to {2} s for them to"
+                + " finish", inFlight, proxy.openClientConnections(), shutdownGrace.toSeconds());
+        proxy.drain();
+        long deadline = started + shutdownGrace.toNanos();
+        while (System.nanoTime() - deadline < 0
+                && (proxy.requestsInFlight() > 0 || proxy.openClientConnections() > proxy.openWebSockets())) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int cut = proxy.requestsInFlight();
+        close();
+        LOG.log(Level.INFO, "Stopped after {0} ms: {1} requests in flight finished, {2} cut",
+                Duration.ofNanos(System.nanoTime() - started).toMillis(), Math.max(inFlight - cut, 0), cut);
+    }
+
+    /** Closes everything now; requests still in flight are cut. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        state.stopping();
         poller.interrupt();
         watcher.close();
         healthChecks.close();

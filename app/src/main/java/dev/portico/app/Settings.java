@@ -20,6 +20,9 @@ import java.util.Optional;
  * @param clients       what one client may hold of the proxy listeners, and for how long
  * @param targetMaxConnections requests one target serves at once when its upstream sets no maxConnections
  * @param detailedErrors whether Portico's own error replies name the upstream and what failed (for debugging)
+ * @param shutdownGrace how long requests in flight get to finish when Portico is told to stop
+ * @param healthHost    where the health probes' own listener binds, when {@code healthPort} is set
+ * @param healthPort    the health probes' own listener's port; empty: the probes are on the admin listener only
  */
 public record Settings(Path dataDir,
                        String httpHost, int httpPort,
@@ -29,7 +32,8 @@ public record Settings(Path dataDir,
                        String trustedProxies,
                        Optional<String> databaseUrl, String databaseUser, String databasePassword,
                        Duration pollInterval, ClientLimits clients, int targetMaxConnections,
-                       boolean detailedErrors) {
+                       boolean detailedErrors, Duration shutdownGrace, String healthHost,
+                       Optional<Integer> healthPort) {
 
     /** Thrown when the environment holds values Portico cannot use; the message lists each of them. */
     public static final class InvalidSettings extends RuntimeException {
@@ -78,6 +82,11 @@ public record Settings(Path dataDir,
         int targetMaxConnections = (int) number(env, "PORTICO_UPSTREAM_MAX_CONNECTIONS",
                 ClientLimits.DEFAULT_MAX_REQUESTS, 0, 1_000_000, problems);
         boolean detailedErrors = bool(env, "PORTICO_DETAILED_ERRORS", problems);
+        Duration shutdownGrace = Duration.ofMillis(number(env, "PORTICO_SHUTDOWN_GRACE_MS", 30_000, 0, 3_600_000,
+                problems));
+        String healthHost = env.getOrDefault("PORTICO_HEALTH_HOST", "0.0.0.0");
+        Optional<Integer> healthPort = env.containsKey("PORTICO_HEALTH_PORT") && !env.get("PORTICO_HEALTH_PORT").isBlank()
+                ? Optional.of(port(env, "PORTICO_HEALTH_PORT", 0, problems)) : Optional.empty();
         if (!problems.isEmpty()) {
             throw new InvalidSettings(problems);
         }
@@ -85,7 +94,7 @@ public record Settings(Path dataDir,
                 env.getOrDefault("PORTICO_TRUSTED_PROXIES", ""),
                 databaseUrl, env.getOrDefault("PORTICO_DATABASE_USER", ""),
                 env.getOrDefault("PORTICO_DATABASE_PASSWORD", ""), Duration.ofMillis(pollMs), clients,
-                targetMaxConnections, detailedErrors);
+                targetMaxConnections, detailedErrors, shutdownGrace, healthHost, healthPort);
     }
 
     /** The client timeouts and limits of the proxy listeners; nginx's defaults where nginx has one. */

@@ -87,6 +87,14 @@ final class PorticoProcess implements AutoCloseable {
         return output;
     }
 
+    /**
+     * SIGTERM, as an init system or an orchestrator sends it; returns at once. Sent with kill(1): Process.destroy()
+     * would also close the pipe of the process's output, and what it logs while stopping would be lost.
+     */
+    void terminate() throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-TERM", String.valueOf(process.pid())).inheritIO().start().waitFor();
+    }
+
     /** SIGKILL: no shutdown hook, no flush, as a crash or the OOM killer would do it. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

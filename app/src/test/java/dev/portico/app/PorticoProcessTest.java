@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,6 +71,65 @@ class PorticoProcessTest {
         String routes = AdminClient.of(portico.adminPort(), TOKEN).get("/v1/routes").body();
         for (int i = 1; i < 20; i++) {
             assertThat(routes).contains("\"r" + i + "\"");
+        }
+    }
+
+    @Test
+    void sigtermLetsARequestInFlightFinishRefusesNewConnectionsAndExitsWhenItEnds() throws Exception {
+        portico = PorticoProcess.start(dataDir, TOKEN, "256m");
+        AdminClient admin = AdminClient.of(portico.adminPort(), TOKEN);
+        admin.put("/v1/upstreams/app", "{\"targets\":[{\"url\":\"" + upstream.url() + "\"}]}");
+        admin.put("/v1/routes/all", "{\"upstream\":\"app\"}");
+        assertThat(probe("/readyz").statusCode()).isEqualTo(200);
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + portico.httpPort() + "/slow/3000"))
+                        .header("Host", "example.com").build(), HttpResponse.BodyHandlers.ofString());
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> upstream.slowArrivals() == 1);
+
+        long terminatedAt = System.nanoTime();
+        portico.terminate();
+
+        // as soon as the signal is handled the probe says not ready, and the proxy takes no new connection
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> probe("/readyz").statusCode() == 503);
+        HttpResponse<String> ready = probe("/readyz");
+        assertThat(ready.body()).contains("\"status\":\"not ready\"").contains("stopping");
+        assertThat(newConnectionIsServed(portico.httpPort())).isFalse();
+        // the request in flight gets its whole body (its head went out before the signal, so its connection's end is
+        // not announced in it: the connection simply closes after it)
+        HttpResponse<String> finished = inFlight.get(20, TimeUnit.SECONDS);
+        assertThat(finished.statusCode()).isEqualTo(200);
+        assertThat(finished.body()).isEqualTo("first halfother half");
+        long finishedAt = System.nanoTime();
+        // and the process ends as soon as it is done, not at the end of the 30 s grace
+        assertThat(portico.awaitExit(Duration.ofSeconds(10))).isZero();
+        long exitedAt = System.nanoTime();
+        System.out.printf("SIGTERM test: the request in flight finished %d ms after the signal, the process exited %d ms"
+                + " after it finished%n", Duration.ofNanos(finishedAt - terminatedAt).toMillis(),
+                Duration.ofNanos(exitedAt - finishedAt).toMillis());
+        assertThat(Duration.ofNanos(exitedAt - finishedAt)).isLessThan(Duration.ofSeconds(3));
+        assertThat(Duration.ofNanos(exitedAt - terminatedAt)).isLessThan(Duration.ofSeconds(8));
+        // (the process has ended; its last lines may still be on their way through the pipe)
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(portico.output())
+                .anyMatch(line -> line.contains("Stopping: 1 requests in flight"))
+                .anyMatch(line -> line.contains("1 requests in flight finished, 0 cut")));
+        assertThat(portico.output()).noneMatch(line -> line.contains("changed by another node"));
+        portico = null;
+    }
+
+    private HttpResponse<String> probe(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + portico.adminPort() + path))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Whether a request on a new connection is answered (a refused or closed connection is not). */
+    private static boolean newConnectionIsServed(int port) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: example.com\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return socket.getInputStream().read() >= 0;
+        } catch (IOException refusedOrClosed) {
+            return false;
         }
     }
 

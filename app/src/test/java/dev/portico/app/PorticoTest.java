@@ -67,6 +67,30 @@ class PorticoTest {
     }
 
     @Test
+    void answersTheHealthProbesWithoutATokenOnTheAdminListenerAndOnTheirOwn() throws Exception {
+        start(Map.of("PORTICO_ADMIN_TOKEN", TOKEN, "PORTICO_HEALTH_HOST", "127.0.0.1", "PORTICO_HEALTH_PORT", "0"));
+
+        for (int port : new int[] {portico.adminPort(), portico.healthPort()}) {
+            HttpResponse<String> alive = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> ready = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(alive.statusCode()).isEqualTo(200);
+            assertThat(alive.body()).isEqualTo("{\"status\":\"alive\"}");
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(ready.body()).isEqualTo("{\"status\":\"ready\",\"revision\":0,\"database\":\"reachable\","
+                    + "\"reasons\":[]}");
+            assertThat(ready.headers().firstValue("Cache-Control")).hasValue("no-store");
+        }
+        // the health listener serves the probes and nothing else; the admin API still wants its token
+        assertThat(client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + portico.healthPort()
+                + "/v1/status")).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+        assertThat(client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + portico.adminPort()
+                + "/v1/status")).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void routeAddedThroughTheAdminApiServesTheNextRequestAndDeletingItMakesThe404() throws Exception {
         start(Map.of("PORTICO_ADMIN_TOKEN", TOKEN));
         AdminClient admin = AdminClient.of(portico.adminPort(), TOKEN);

@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 final class TestUpstream implements AutoCloseable {
     private final HttpServer server;
     private final String name;
+    private final java.util.concurrent.atomic.AtomicInteger slowArrivals = new java.util.concurrent.atomic.AtomicInteger();
 
     TestUpstream(String name) throws IOException {
         this.name = name;
@@ -27,6 +28,7 @@ final class TestUpstream implements AutoCloseable {
         server.createContext("/", this::echo);
         server.createContext("/download/", this::download);
         server.createContext("/upload", this::upload);
+        server.createContext("/slow/", this::slow);
         server.start();
     }
 
@@ -54,6 +56,29 @@ final class TestUpstream implements AutoCloseable {
         exchange.sendResponseHeaders(200, size);
         try (OutputStream out = exchange.getResponseBody(); InputStream pattern = new PatternInputStream(size)) {
             pattern.transferTo(out);
+        }
+    }
+
+    /** Requests to {@code /slow/} that arrived so far. */
+    int slowArrivals() {
+        return slowArrivals.get();
+    }
+
+    /**
+     * {@code /slow/<ms>}: the head and half of a 20-byte body at once, the rest after that many milliseconds; a client
+     * cut off mid-way is left with fewer than 20 bytes.
+     */
+    private void slow(HttpExchange exchange) throws IOException {
+        slowArrivals.incrementAndGet();
+        long millis = Long.parseLong(exchange.getRequestURI().getPath().substring("/slow/".length()));
+        exchange.sendResponseHeaders(200, 20);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write("first half".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Thread.sleep(millis);
+            out.write("other half".getBytes(StandardCharsets.US_ASCII));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -31,6 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ClientConnections implements ServerConnectionSelector {
     private static final System.Logger LOG = System.getLogger(ClientConnections.class.getName());
+    /** How often an HTTP/2 connection is looked at while its streams finish before it closes. */
+    private static final Duration DRAIN_POLL = Duration.ofMillis(20);
     /** Idle connections closed at once when the listener is full (nginx closes up to 32). */
     private static final int RECLAIMED_AT_ONCE = 32;
     private static final byte[] H2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -43,6 +45,9 @@ public final class ClientConnections implements ServerConnectionSelector {
     private final AtomicInteger open = new AtomicInteger();
     /** TLS connections admitted before their handshake, until their connection starts here. */
     private final Map<Endpoints, ClientDeadlines.Watch> handshaking = new ConcurrentHashMap<>();
+    /** This listener's connections, to be told when Portico stops. */
+    private final Set<Front> fronts = ConcurrentHashMap.newKeySet();
+    private volatile boolean draining;
     /** The watches of this listener's connections, for making room when it is full. */
     private final Set<ClientDeadlines.Watch> watches = ConcurrentHashMap.newKeySet();
     private volatile long lastRefusalLog;
@@ -120,6 +125,12 @@ public final class ClientConnections implements ServerConnectionSelector {
     public ServerConnection connection(ConnectionContext ctx) {
         ClientDeadlines.Watch watch = ctx.isSecure()
                 ? handshaking.remove(new Endpoints(ctx.remotePeer().address(), ctx.localPeer().port())) : null;
+        if (draining) {
+            if (watch != null) {
+                watch.end();
+            }
+            return ClosingConnection.INSTANCE;
+        }
         if (watch == null) {
             if (!countOne()) {
                 return ClosingConnection.INSTANCE;
@@ -132,7 +143,21 @@ public final class ClientConnections implements ServerConnectionSelector {
                     });
             watches.add(watch);
         }
-        return new Front(ctx, watch);
+        Front front = new Front(ctx, watch);
+        fronts.add(front);
+        return front;
+    }
+
+    /**
+     * Portico is stopping: new connections are closed as they come, connections waiting for a request close now, and
+     * the others once their current response is complete (HTTP/1.x says {@code Connection: close} on it) or, for
+     * HTTP/2, once their open streams are answered.
+     */
+    public void drain() {
+        draining = true;
+        for (Front front : fronts) {
+            front.close(false);
+        }
     }
 
     /**
@@ -203,6 +228,7 @@ public final class ClientConnections implements ServerConnectionSelector {
                 connection.handle(limit);
             } finally {
                 watch.end();
+                fronts.remove(this);
             }
         }
 
@@ -282,7 +308,11 @@ public final class ClientConnections implements ServerConnectionSelector {
         public void close(boolean interrupt) {
             closing = true;
             ServerConnection connection = chosen;
-            if (connection != null) {
+            if (connection instanceof InterruptableTask<?> http2 && !interrupt && !http2.canInterrupt()) {
+                // HTTP/2 with streams open: Helidon's connection would stop reading frames and cut them; it is
+                // told once they are answered
+                Thread.ofVirtual().name("portico-http2-drain").start(() -> closeWhenIdle(connection, http2));
+            } else if (connection != null) {
                 connection.close(interrupt);
             } else {
                 // still telling HTTP versions apart: nothing to finish
@@ -297,6 +327,17 @@ public final class ClientConnections implements ServerConnectionSelector {
         @Override
         public boolean canInterrupt() {
             return chosen instanceof InterruptableTask<?> task && task.canInterrupt();
+        }
+
+        private static void closeWhenIdle(ServerConnection connection, InterruptableTask<?> http2) {
+            try {
+                while (!http2.canInterrupt()) {
+                    Thread.sleep(DRAIN_POLL);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            connection.close(false);
         }
     }
 }

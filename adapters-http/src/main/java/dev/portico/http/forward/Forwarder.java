@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The forwarding loop, for a request of either reader (Portico's HTTP/1.x, Helidon's HTTP/2) on the route that serves
@@ -34,6 +35,7 @@ public final class Forwarder {
     private final UpstreamCall upstreams;
     private final ExchangeObserver observer;
     private final ErrorReplies replies;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     public Forwarder(UpstreamCall upstreams, ExchangeObserver observer, ErrorReplies replies) {
         this.replies = replies;
@@ -46,6 +48,20 @@ public final class Forwarder {
      * and relays the answer, or answers 502, 503 or 504 itself.
      */
     public void forward(ResolvedRoute route, ClientExchange exchange, RequestKey key) {
+        inFlight.incrementAndGet();
+        try {
+            forwardCounted(route, exchange, key);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /** Requests being forwarded now, by either reader. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    private void forwardCounted(ResolvedRoute route, ClientExchange exchange, RequestKey key) {
         LoadBalancer balancer = route.balancer();
         RequestBody body = exchange.body();
         long started = System.nanoTime();

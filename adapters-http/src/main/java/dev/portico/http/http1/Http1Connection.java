@@ -354,6 +354,10 @@ public final class Http1Connection implements ServerConnection {
             UnaryOperator<String> rewriteLocation = location -> host == null ? location
                     : route.rewriteLocation(location, target, client.scheme(), host);
             boolean http10 = head.http10();
+            if (!canRun) {
+                // Portico is stopping: this is the connection's last response
+                closeAfter = true;
+            }
             UpstreamResponse.BodyFraming framing = answered.response().body();
             if (unfinished() || (http10 && (framing == UpstreamResponse.BodyFraming.CHUNKED
                     || framing == UpstreamResponse.BodyFraming.UNTIL_CLOSED))) {
@@ -385,6 +389,9 @@ public final class Http1Connection implements ServerConnection {
      * HEAD (unless {@code refusal}: a refused request's method is not known).
      */
     private void answer(Status status, byte[] body, Header strictTransport, String location, boolean refusal) {
+        if (!canRun) {
+            closeAfter = true;
+        }
         HeadWriter out = new HeadWriter(256 + body.length);
         out.write(HTTP_1_1).writeDecimal(status.code()).write(' ').writeLatin1(status.reasonPhrase()).crlf()
                 .write(TEXT_PLAIN).write(SERVER).write(DATE).write(DateTime.http1Bytes());

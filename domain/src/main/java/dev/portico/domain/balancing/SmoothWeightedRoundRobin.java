@@ -6,6 +6,7 @@ import dev.portico.domain.model.Target;
 import dev.portico.domain.model.Upstream;
 
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntPredicate;
 
@@ -58,15 +59,34 @@ public final class SmoothWeightedRoundRobin extends LoadBalancer {
         return b == 0 ? a : gcd(b, a % b);
     }
 
+    /**
+     * The target whose turn it is; when that one cannot take the request, a turn drawn at random among the cycle's,
+     * so that the others share its requests by their weights. Taking the next turn in the cycle instead would hand
+     * all of a dead target's share to the one after it (measured: 67 % on one of two survivors).
+     */
     @Override
     int pick(RequestKey key, IntPredicate eligible) {
-        long start = counter.getAndIncrement();
+        int turn = cycle[(int) Long.remainderUnsigned(counter.getAndIncrement(), cycle.length)];
+        if (eligible.test(turn)) {
+            return turn;
+        }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int tries = 0; tries < RANDOM_TRIES; tries++) {
+            int drawn = cycle[random.nextInt(cycle.length)];
+            if (eligible.test(drawn)) {
+                return drawn;
+            }
+        }
+        // few of many targets can take it: look at every turn, from a random one
+        int from = random.nextInt(cycle.length);
         for (int k = 0; k < cycle.length; k++) {
-            int i = cycle[(int) Long.remainderUnsigned(start + k, cycle.length)];
+            int i = cycle[(from + k) % cycle.length];
             if (eligible.test(i)) {
                 return i;
             }
         }
         return -1;
     }
+
+    private static final int RANDOM_TRIES = 16;
 }

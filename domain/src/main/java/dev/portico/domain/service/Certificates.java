@@ -32,12 +32,22 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Certificates implements ManageCertificates {
     private final CertificateStore store;
     private final ServeCertificates served;
+    private final Routing routing;
     // Changes and syncs are rare; serialising them keeps "serve, store" and "read store, serve" from interleaving.
     private final ReentrantLock changes = new ReentrantLock();
     /** The revision each served certificate was stored at when this node last loaded it. */
     private final Map<String, Long> loadedRevisions = new HashMap<>();
 
     public Certificates(CertificateStore store, ServeCertificates served) {
+        this(store, served, null);
+    }
+
+    /**
+     * @param routing the node's routing, told of every certificate write, which takes a configuration revision: so
+     *                that its poll does not take this node's writes for another node's
+     */
+    public Certificates(CertificateStore store, ServeCertificates served, Routing routing) {
+        this.routing = routing;
         this.store = Objects.requireNonNull(store, "store");
         this.served = Objects.requireNonNull(served, "served");
     }
@@ -105,6 +115,10 @@ public final class Certificates implements ManageCertificates {
 
     @Override
     public CertificateOutcome put(String name, CertificateOrigin origin, Change change) {
+        return locally(() -> putLocally(name, origin, change));
+    }
+
+    private CertificateOutcome putLocally(String name, CertificateOrigin origin, Change change) {
         Errors errors = new Errors();
         ResourceName.check("name", name, errors);
         if (!errors.isEmpty()) {
@@ -127,6 +141,7 @@ public final class Certificates implements ManageCertificates {
             }
             if (write instanceof StoreWrite.Written written) {
                 loadedRevisions.put(name, written.revision());
+                swapped(written.revision());
                 return new CertificateOutcome.Installed(installed.certificate(), written.created());
             }
             throw new IllegalStateException("unexpected answer of the certificate store: " + write);
@@ -137,10 +152,15 @@ public final class Certificates implements ManageCertificates {
 
     @Override
     public Deletion delete(String name, Change change) {
+        return locally(() -> deleteLocally(name, change));
+    }
+
+    private Deletion deleteLocally(String name, Change change) {
         changes.lock();
         try {
             Deletion deletion = store.delete(name, change);
-            if (deletion instanceof Deletion.Deleted) {
+            if (deletion instanceof Deletion.Deleted deleted) {
+                swapped(deleted.revision());
                 loadedRevisions.remove(name);
                 served.withdraw(name);
             }
@@ -169,5 +189,16 @@ public final class Certificates implements ManageCertificates {
     @Override
     public List<CertificateOutcome> reloadAll() {
         return served.served().stream().map(certificate -> served.reload(certificate.name())).toList();
+    }
+
+    private <T> T locally(java.util.function.Supplier<T> write) {
+        return routing == null ? write.get() : routing.writing(write);
+    }
+
+    /** The routing table takes the revision the write made, as every write of this node's does. */
+    private void swapped(long revision) {
+        if (routing != null) {
+            routing.refreshAtLeast(revision);
+        }
     }
 }

@@ -61,13 +61,13 @@ public final class ConfigurationService implements ManageUpstreams, ManageRoutes
         return switch (Upstream.parse(name, spec)) {
             case Validated.Invalid<Upstream> invalid -> new PutOutcome.Rejected<>(invalid.errors());
             case Validated.Valid<Upstream> valid ->
-                    live(valid.value(), store.saveUpstream(valid.value(), precondition, change));
+                    routing.writing(() -> live(valid.value(), store.saveUpstream(valid.value(), precondition, change)));
         };
     }
 
     @Override
     public Deletion deleteUpstream(String name, Precondition precondition, Change change) {
-        return live(store.deleteUpstream(name, precondition, change));
+        return routing.writing(() -> live(store.deleteUpstream(name, precondition, change)));
     }
 
     @Override
@@ -90,13 +90,13 @@ public final class ConfigurationService implements ManageUpstreams, ManageRoutes
         return switch (Route.parse(name, spec)) {
             case Validated.Invalid<Route> invalid -> new PutOutcome.Rejected<>(invalid.errors());
             case Validated.Valid<Route> valid ->
-                    live(valid.value(), store.saveRoute(valid.value(), precondition, change));
+                    routing.writing(() -> live(valid.value(), store.saveRoute(valid.value(), precondition, change)));
         };
     }
 
     @Override
     public Deletion deleteRoute(String name, Precondition precondition, Change change) {
-        return live(store.deleteRoute(name, precondition, change));
+        return routing.writing(() -> live(store.deleteRoute(name, precondition, change)));
     }
 
     @Override
@@ -127,14 +127,14 @@ public final class ConfigurationService implements ManageUpstreams, ManageRoutes
     public ApplyOutcome apply(ConfigurationSpec spec, Precondition precondition, Change change) {
         return switch (spec.parse()) {
             case Validated.Invalid<ConfigurationContent> invalid -> new ApplyOutcome.Rejected(invalid.errors());
-            case Validated.Valid<ConfigurationContent> valid ->
+            case Validated.Valid<ConfigurationContent> valid -> routing.writing(() ->
                     switch (store.replaceAll(valid.value(), precondition, change)) {
                         case Replacement.PreconditionFailed failed -> new ApplyOutcome.PreconditionFailed(failed.current());
                         case Replacement.Replaced replaced -> {
                             routing.refreshAtLeast(replaced.revision());
                             yield new ApplyOutcome.Applied(replaced.diff(), replaced.revision());
                         }
-                    };
+                    });
         };
     }
 

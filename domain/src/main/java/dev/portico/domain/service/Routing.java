@@ -15,7 +15,9 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Holds the live routing table. Readers take the current snapshot without locking; a refresh loads the store,
@@ -27,6 +29,8 @@ public final class Routing implements ResolveRoute, ReadUpstreamHealth {
     private final List<Consumer<Configuration>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicReference<RoutingTable> table;
     private final ReentrantLock refreshing = new ReentrantLock();
+    /** Held (shared) by this node's writes from commit to swap, and (exclusive) by a poll for other nodes' changes. */
+    private final ReentrantReadWriteLock localWrites = new ReentrantReadWriteLock();
 
     public Routing(ConfigStore store) {
         this(store, TargetStates.systemClock());
@@ -127,13 +131,33 @@ public final class Routing implements ResolveRoute, ReadUpstreamHealth {
         }
     }
 
-    /** For polling a shared store: reloads only when another node has changed it. */
-    public boolean refreshIfChanged() {
-        long stored = store.revision();
-        if (stored == table.get().revision()) {
-            return false;
+    /**
+     * Runs one of this node's writes, from its commit to the swap of the table it makes: a poll waits for it, so that
+     * it never takes this node's revision for another node's.
+     */
+    public <T> T writing(Supplier<T> write) {
+        localWrites.readLock().lock();
+        try {
+            return write.get();
+        } finally {
+            localWrites.readLock().unlock();
         }
-        refresh();
-        return true;
+    }
+
+    /**
+     * For polling a shared store: reloads only when another node has changed it, and says whether it did. This node's
+     * own writes are never counted (see {@link #writing}), and a table is never replaced by an older one.
+     */
+    public boolean refreshIfChanged() {
+        localWrites.writeLock().lock();
+        try {
+            long stored = store.revision();
+            if (stored <= table.get().revision()) {
+                return false;
+            }
+            return refresh().revision() >= stored;
+        } finally {
+            localWrites.writeLock().unlock();
+        }
     }
 }

@@ -131,6 +131,33 @@ class SelectionPolicyTest {
     }
 
     @ParameterizedTest
+    @EnumSource(value = Policy.class, mode = EnumSource.Mode.EXCLUDE, names = "FIRST")
+    void theSurvivorsShareADownTargetsRequestsByTheirWeights(Policy policy) {
+        LoadBalancer balancer = balancer(policy, targets(1, 1, 1), states);
+        states.setStatus(new TargetKey("app", "http://b:9001"), false, "down");
+
+        // least requests releases each at once, so every pick sees the same counts: a fair tie-break is what counts
+        Map<String, Integer> counts = counts(balancer, 6000, i -> RequestKey.ofClient("10.2." + (i / 256) + "." + (i % 256)));
+
+        assertThat(counts).doesNotContainKey("b");
+        assertThat(counts.get("a") / 6000.0).as("a's share").isBetween(0.45, 0.55);
+        assertThat(counts.get("c") / 6000.0).as("c's share").isBetween(0.45, 0.55);
+    }
+
+    @Test
+    void roundRobinSharesADownTargetsTurnsByTheSurvivorsWeights() {
+        LoadBalancer balancer = balancer(Policy.ROUND_ROBIN, targets(1, 1, 2, 1), states);
+        states.setStatus(new TargetKey("app", "http://b:9001"), false, "down");
+
+        Map<String, Integer> counts = counts(balancer, 8000, i -> RequestKey.NONE);
+
+        // a:c:d = 1:2:1 of what is left
+        assertThat(counts.get("a") / 8000.0).isCloseTo(0.25, within(0.03));
+        assertThat(counts.get("c") / 8000.0).isCloseTo(0.50, within(0.03));
+        assertThat(counts.get("d") / 8000.0).isCloseTo(0.25, within(0.03));
+    }
+
+    @ParameterizedTest
     @EnumSource(Policy.class)
     void stillTriesTheTargetsWhenEveryOneIsUnhealthy(Policy policy) {
         LoadBalancer balancer = balancer(policy, targets(1, 1), states);

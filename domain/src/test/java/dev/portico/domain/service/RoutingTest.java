@@ -25,6 +25,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -212,5 +215,40 @@ class RoutingTest {
         public Replacement replaceAll(ConfigurationContent wanted, Precondition precondition, Change change) {
             throw new UnsupportedOperationException("Routing only loads");
         }
+    }
+
+    @Test
+    void aPollRacingThisNodesOwnWritesNeverTakesThemForAnotherNodesAndNeverGoesBack() throws Exception {
+        InMemoryConfigStore store = new InMemoryConfigStore();
+        store.saveUpstream(USERS);
+        Routing routing = new Routing(store);
+        routing.refresh();
+        ConfigurationService service = new ConfigurationService(store, routing);
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicInteger reportedAsOthers = new AtomicInteger();
+        AtomicLong wentBack = new AtomicLong();
+        Thread poller = Thread.ofPlatform().start(() -> {
+            long seen = 0;
+            while (writing.get()) {
+                if (routing.refreshIfChanged()) {
+                    reportedAsOthers.incrementAndGet();
+                }
+                long now = routing.current().revision();
+                if (now < seen) {
+                    wentBack.incrementAndGet();
+                }
+                seen = now;
+            }
+        });
+
+        for (int i = 0; i < 300; i++) {
+            service.putRoute("r" + i, new Route.RouteSpec(null, "/r" + i + "/", "users", null, null, null));
+        }
+        writing.set(false);
+        poller.join();
+
+        assertThat(reportedAsOthers.get()).as("own writes taken for another node's").isZero();
+        assertThat(wentBack.get()).as("times the table went back to an older revision").isZero();
+        assertThat(routeFor(routing, "/r299/x")).isEqualTo("r299");
     }
 }
