@@ -8,6 +8,7 @@ import dev.portico.domain.model.Upstream.UpstreamSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
@@ -180,6 +181,41 @@ class LoadBalancingTest {
                 TimeUnit.NANOSECONDS.toMillis(lastAttempt), TimeUnit.NANOSECONDS.toMillis(firstBack - restartedAt));
         assertThat(Duration.ofNanos(firstBack - restartedAt)).isLessThanOrEqualTo(Duration.ofSeconds(2));
         assertThat(up[0].arrivedAfter(restartedAt)).isPositive();
+    }
+
+    /**
+     * Three equal targets, the middle one dead: each survivor gets half of the requests, whatever the policy and
+     * whether the dead target is found out by failed requests (passive) or by health checks (active).
+     */
+    @ParameterizedTest
+    @CsvSource({"round_robin,passive", "round_robin,active", "least_requests,passive", "least_requests,active",
+            "random,passive", "random,active", "hash,passive", "hash,active"})
+    void theSurvivorsOfThreeEqualTargetsShareTheDeadOnesRequestsEqually(String policy, String detection)
+            throws Exception {
+        NamedUpstream[] up = upstreams("a", "b", "c");
+        up[1].kill();
+        HealthCheckSpec check = detection.equals("active") ? new HealthCheckSpec("/healthz", 200L, 200L, 1, 1, null)
+                : null;
+        String hashOn = policy.equals("hash") ? "header:X-User" : null;
+        LiveRouting routing = open(new LiveRouting());
+        routing.apply(LiveRouting.upstream("app", spec(policy, hashOn, check,
+                target(up[0], 1), target(up[1], 1), target(up[2], 1))));
+        ProxyServer proxy = proxyOn(routing);
+
+        Map<String, AtomicInteger> answeredBy = new ConcurrentHashMap<>();
+        List<Throwable> errors = runConcurrently(4, 750, i -> {
+            HttpResponse<String> response = get(proxy, "/", "X-User", "user-" + i);
+            assertThat(response.statusCode()).isEqualTo(200);
+            answeredBy.computeIfAbsent(response.body(), name -> new AtomicInteger()).incrementAndGet();
+        });
+
+        assertThat(errors).isEmpty();
+        int a = answeredBy.get("a").get();
+        int c = answeredBy.get("c").get();
+        System.out.printf("failover %s/%s: a %d, c %d of %d%n", policy, detection, a, c, a + c);
+        assertThat(answeredBy).doesNotContainKey("b");
+        assertThat(a + c).isEqualTo(3000);
+        assertThat(a / 3000.0).as("a's share").isBetween(0.45, 0.55);
     }
 
     @Test
