@@ -2,13 +2,10 @@ package dev.portico.app;
 
 import sun.misc.Signal;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.LogManager;
 
 /** The command line: {@code portico serve} (the default), {@code portico train} or {@code portico help}. */
 public final class Main {
@@ -16,7 +13,12 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        configureLogging();
+        try {
+            Logging.configure(Logging.LogSettings.fromEnvironment(System.getenv()));
+        } catch (Settings.InvalidSettings e) {
+            System.err.println("portico: " + e.getMessage());
+            System.exit(2);
+        }
         String command = args.length == 0 ? "serve" : args[0];
         switch (command) {
             case "serve" -> serve();
@@ -84,21 +86,6 @@ public final class Main {
         }
     }
 
-    /** Portico's own logging defaults, unless the operator named a configuration of their own. */
-    private static void configureLogging() {
-        if (System.getProperty("java.util.logging.config.file") != null
-                || System.getProperty("java.util.logging.config.class") != null) {
-            return;
-        }
-        try (InputStream in = Main.class.getResourceAsStream("/portico-logging.properties")) {
-            if (in != null) {
-                LogManager.getLogManager().readConfiguration(in);
-            }
-        } catch (IOException e) {
-            System.err.println("portico: could not read the default logging configuration: " + e.getMessage());
-        }
-    }
-
     private static String describe(Throwable e) {
         StringBuilder message = new StringBuilder(String.valueOf(e.getMessage()));
         for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
@@ -122,6 +109,8 @@ public final class Main {
                   PORTICO_TRUSTED_PROXIES addresses/CIDRs whose X-Forwarded-* headers are kept
                   PORTICO_DATABASE_URL    JDBC URL of a shared PostgreSQL (else embedded H2), with
                                           PORTICO_DATABASE_USER and PORTICO_DATABASE_PASSWORD
+                  PORTICO_LOG_LEVEL       error, warn, info (the default) or debug
+                  PORTICO_LOG_FORMAT      text (the default) or json lines
                 see README.md for the rest""");
     }
 }

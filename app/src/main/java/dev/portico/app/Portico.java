@@ -2,6 +2,8 @@ package dev.portico.app;
 
 import dev.portico.admin.AdminApi;
 import dev.portico.admin.HealthProbes;
+import dev.portico.domain.health.TargetHealth;
+import dev.portico.domain.health.TargetKey;
 import dev.portico.domain.health.TargetStates;
 import dev.portico.domain.port.CertificateOutcome;
 import dev.portico.domain.service.AdminTokens.InitialToken;
@@ -78,6 +80,11 @@ public final class Portico implements AutoCloseable {
 
     /** Opens the store, makes sure an admin token exists, and starts both listeners. */
     public static Portico start(Settings settings) {
+        // Found before anything starts, so that a port in use is one clear line rather than Helidon's stack traces.
+        List<String> unavailable = unavailableAddresses(settings);
+        if (!unavailable.isEmpty()) {
+            throw new IllegalStateException("cannot listen on " + String.join("; ", unavailable));
+        }
         createDataDir(settings.dataDir());
         Database database = Database.open(databaseSettings(settings));
         // What is running so far, closed in reverse order should a later step fail.
@@ -85,6 +92,7 @@ public final class Portico implements AutoCloseable {
         closeOnFailure.push(database::close);
         try {
             TargetStates states = TargetStates.systemClock(settings.targetMaxConnections());
+            states.onChange(Portico::logHealthChange);
             Routing routing = new Routing(database.configStore(), states);
             routing.refresh();
             ActiveHealthChecks healthChecks = new ActiveHealthChecks(states);
@@ -196,16 +204,36 @@ public final class Portico implements AutoCloseable {
             // Helidon logs a listener that cannot bind, closes the others and returns: a process that stayed up
             // would serve nothing
             server.stop();
-            throw new IllegalStateException("cannot listen on " + unavailableAddresses(settings));
+            List<String> unavailable = unavailableAddresses(settings);
+            throw new IllegalStateException("cannot listen on " + (unavailable.isEmpty()
+                    ? "one of its addresses (the log above names it)" : String.join("; ", unavailable)));
         }
         return server;
     }
 
+    /** One line each time a target leaves or rejoins the rotation. */
+    private static void logHealthChange(TargetKey target, TargetHealth.State state, String reason) {
+        switch (state) {
+            case EJECTED -> LOG.log(Level.WARNING, "Target {0} of upstream ''{1}'' is out of rotation: {2}",
+                    target.url(), target.upstream(), reason);
+            case UNHEALTHY -> LOG.log(Level.WARNING, "Target {0} of upstream ''{1}'' failed its health check ({2}):"
+                    + " out of rotation until it passes", target.url(), target.upstream(), reason);
+            case HEALTHY -> LOG.log(Level.INFO, "Target {0} of upstream ''{1}'' passed its health check ({2}): back in"
+                    + " rotation", target.url(), target.upstream(), reason);
+            case DRAINING -> {
+                // an operator's own change, in the audit log
+            }
+        }
+    }
+
     private static void logServing(Settings settings, WebServer server, Routing routing) {
-        LOG.log(Level.INFO, "HTTPS on {0}:{1,number,#}", settings.httpsHost(), server.port(HTTPS_SOCKET));
         LOG.log(Level.INFO, "Portico is serving: proxy on http://{0}:{1,number,#}, admin API on http://{2}:{3,number,#},"
-                        + " configuration revision {4,number,#} ({5} routes, {6} upstreams)",
+                        + " HTTPS on https://{4}:{5,number,#}{6}, configuration revision {7,number,#} ({8} routes,"
+                        + " {9} upstreams)",
                 settings.httpHost(), server.port(), settings.adminHost(), server.port(ADMIN_SOCKET),
+                settings.httpsHost(), server.port(HTTPS_SOCKET),
+                settings.healthPort().isPresent()
+                        ? ", health probes on http://" + settings.healthHost() + ":" + server.port(HEALTH_SOCKET) : "",
                 routing.current().revision(), routing.current().configuration().routes().size(),
                 routing.current().configuration().upstreams().size());
     }
@@ -213,14 +241,14 @@ public final class Portico implements AutoCloseable {
     /**
      * Which configured listener addresses cannot be bound, found by trying each: Helidon only logs which one failed.
      */
-    static String unavailableAddresses(Settings settings) {
+    static List<String> unavailableAddresses(Settings settings) {
         List<String> problems = new ArrayList<>();
         tryBinding(problems, "proxy", "PORTICO_HTTP_PORT", settings.httpHost(), settings.httpPort());
         tryBinding(problems, "admin API", "PORTICO_ADMIN_PORT", settings.adminHost(), settings.adminPort());
         tryBinding(problems, "HTTPS", "PORTICO_HTTPS_PORT", settings.httpsHost(), settings.httpsPort());
         settings.healthPort().ifPresent(port -> tryBinding(problems, "health probes", "PORTICO_HEALTH_PORT",
                 settings.healthHost(), port));
-        return problems.isEmpty() ? "one of its addresses (the log above names it)" : String.join("; ", problems);
+        return problems;
     }
 
     private static void tryBinding(List<String> problems, String listener, String variable, String host, int port) {
@@ -361,8 +389,10 @@ public final class Portico implements AutoCloseable {
         long started = System.nanoTime();
         state.stopping();
         int inFlight = proxy.requestsInFlight();
-        LOG.log(Level.INFO, "Stopping: {0} requests in flight on {1} client connections; up to {2} s for them to"
-                + " finish", inFlight, proxy.openClientConnections(), shutdownGrace.toSeconds());
+        LOG.log(Level.INFO, "Stopping: {0,choice,0#no request|1#1 request|1<{0,number,#} requests} in flight on"
+                        + " {1,choice,0#no client connection|1#1 client connection|1<{1,number,#} client connections};"
+                        + " up to {2} s for requests to finish", inFlight, proxy.openClientConnections(),
+                shutdownGrace.toSeconds());
         proxy.drain();
         long deadline = started + shutdownGrace.toNanos();
         while (System.nanoTime() - deadline < 0
@@ -376,7 +406,8 @@ public final class Portico implements AutoCloseable {
         }
         int cut = proxy.requestsInFlight();
         close();
-        LOG.log(Level.INFO, "Stopped after {0} ms: {1} requests in flight finished, {2} cut",
+        LOG.log(Level.INFO, "Stopped after {0,number,#} ms; requests in flight: {1,number,#} finished,"
+                        + " {2,number,#} cut",
                 Duration.ofNanos(System.nanoTime() - started).toMillis(), Math.max(inFlight - cut, 0), cut);
     }
 

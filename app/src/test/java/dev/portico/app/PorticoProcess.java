@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 final class PorticoProcess implements AutoCloseable {
     private static final Pattern SERVING = Pattern.compile(
             "proxy on http://[^:]+:(\\d+), admin API on http://[^:]+:(\\d+)");
+    private static final Pattern HTTPS = Pattern.compile("HTTPS on https://[^:]+:(\\d+)");
 
     private final Process process;
     private final List<String> output = new CopyOnWriteArrayList<>();
@@ -26,19 +27,7 @@ final class PorticoProcess implements AutoCloseable {
 
     private PorticoProcess(Path dataDir, String token, String maxHeap, Map<String, String> settings)
             throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // -XX:+ExitOnOutOfMemoryError as the launcher always passes it
-        ProcessBuilder builder = new ProcessBuilder(java, "-XX:+ExitOnOutOfMemoryError", "-Xmx" + maxHeap, "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "serve").redirectErrorStream(true);
-        builder.environment().putAll(Map.of(
-                "PORTICO_DATA_DIR", dataDir.toString(),
-                "PORTICO_HTTP_HOST", "127.0.0.1",
-                "PORTICO_HTTP_PORT", "0",
-                "PORTICO_HTTPS_PORT", "0",
-                "PORTICO_ADMIN_PORT", "0",
-                "PORTICO_ADMIN_TOKEN", token));
-        builder.environment().putAll(settings);
-        process = builder.start();
+        process = command(dataDir, token, maxHeap, settings).start();
         CompletableFuture<Matcher> serving = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
             try (BufferedReader lines = new BufferedReader(
@@ -60,6 +49,22 @@ final class PorticoProcess implements AutoCloseable {
         adminPort = Integer.parseInt(ports.group(2));
     }
 
+    private static ProcessBuilder command(Path dataDir, String token, String maxHeap, Map<String, String> settings) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // -XX:+ExitOnOutOfMemoryError as the launcher always passes it
+        ProcessBuilder builder = new ProcessBuilder(java, "-XX:+ExitOnOutOfMemoryError", "-Xmx" + maxHeap, "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "serve").redirectErrorStream(true);
+        builder.environment().putAll(Map.of(
+                "PORTICO_DATA_DIR", dataDir.toString(),
+                "PORTICO_HTTP_HOST", "127.0.0.1",
+                "PORTICO_HTTP_PORT", "0",
+                "PORTICO_HTTPS_PORT", "0",
+                "PORTICO_ADMIN_PORT", "0",
+                "PORTICO_ADMIN_TOKEN", token));
+        builder.environment().putAll(settings);
+        return builder;
+    }
+
     static PorticoProcess start(Path dataDir, String token, String maxHeap) throws Exception {
         return new PorticoProcess(dataDir, token, maxHeap, Map.of());
     }
@@ -70,6 +75,26 @@ final class PorticoProcess implements AutoCloseable {
         return new PorticoProcess(dataDir, token, maxHeap, settings);
     }
 
+    /** What a process that ended said: its exit code and every line it wrote. */
+    record Ended(int exitCode, List<String> output) {
+    }
+
+    /** Runs Portico with these settings until it ends by itself (it cannot start), within {@code within}. */
+    static Ended runUntilExit(Path dataDir, Map<String, String> settings, Duration within) throws Exception {
+        ProcessBuilder builder = command(dataDir, "run-until-exit-token-0123456789", "128m", settings);
+        Process process = builder.start();
+        List<String> lines;
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            lines = reader.lines().toList();
+        }
+        if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("Portico did not exit within " + within + ": " + String.join("\n", lines));
+        }
+        return new Ended(process.exitValue(), lines);
+    }
+
     /** Waits for the process to end; its exit code, or -1 if it is still running after {@code within}. */
     int awaitExit(Duration within) throws InterruptedException {
         return process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
@@ -77,6 +102,13 @@ final class PorticoProcess implements AutoCloseable {
 
     int httpPort() {
         return httpPort;
+    }
+
+    /** The HTTPS listener's port, from the line that says Portico is serving. */
+    int httpsPort() {
+        return output.stream().map(HTTPS::matcher).filter(Matcher::find).findFirst()
+                .map(m -> Integer.parseInt(m.group(1)))
+                .orElseThrow(() -> new IllegalStateException("Portico logged no HTTPS port"));
     }
 
     int adminPort() {

@@ -17,9 +17,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Portico as a real process: killed with SIGKILL, and moving 1 GiB bodies within a 256 MiB heap. */
 class PorticoProcessTest {
@@ -81,16 +83,16 @@ class PorticoProcessTest {
         admin.put("/v1/upstreams/app", "{\"targets\":[{\"url\":\"" + upstream.url() + "\"}]}");
         admin.put("/v1/routes/all", "{\"upstream\":\"app\"}");
         assertThat(probe("/readyz").statusCode()).isEqualTo(200);
-        java.util.concurrent.CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(
+        CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + portico.httpPort() + "/slow/3000"))
                         .header("Host", "example.com").build(), HttpResponse.BodyHandlers.ofString());
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> upstream.slowArrivals() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> upstream.slowArrivals() == 1);
 
         long terminatedAt = System.nanoTime();
         portico.terminate();
 
         // as soon as the signal is handled the probe says not ready, and the proxy takes no new connection
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> probe("/readyz").statusCode() == 503);
+        await().atMost(Duration.ofSeconds(2)).until(() -> probe("/readyz").statusCode() == 503);
         HttpResponse<String> ready = probe("/readyz");
         assertThat(ready.body()).contains("\"status\":\"not ready\"").contains("stopping");
         assertThat(newConnectionIsServed(portico.httpPort())).isFalse();
@@ -109,9 +111,9 @@ class PorticoProcessTest {
         assertThat(Duration.ofNanos(exitedAt - finishedAt)).isLessThan(Duration.ofSeconds(3));
         assertThat(Duration.ofNanos(exitedAt - terminatedAt)).isLessThan(Duration.ofSeconds(8));
         // (the process has ended; its last lines may still be on their way through the pipe)
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(portico.output())
-                .anyMatch(line -> line.contains("Stopping: 1 requests in flight"))
-                .anyMatch(line -> line.contains("1 requests in flight finished, 0 cut")));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(portico.output())
+                .anyMatch(line -> line.contains("Stopping: 1 request in flight on 1 client connection;"))
+                .anyMatch(line -> line.contains("requests in flight: 1 finished, 0 cut")));
         assertThat(portico.output()).noneMatch(line -> line.contains("changed by another node"));
         portico = null;
     }

@@ -5,6 +5,7 @@ import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.common.socket.HelidonSocket;
 import io.helidon.common.task.InterruptableTask;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.spi.ServerConnection;
@@ -226,6 +227,10 @@ public final class ClientConnections implements ServerConnectionSelector {
                     return;
                 }
                 connection.handle(limit);
+            } catch (UncheckedIOException e) {
+                // the client hung up or reset mid-exchange (health checks and scanners do): the connection ends,
+                // and it is not worth Helidon's warning with a stack trace
+                throw new CloseConnectionException("client connection failed: " + e.getCause().getMessage(), e);
             } finally {
                 watch.end();
                 fronts.remove(this);

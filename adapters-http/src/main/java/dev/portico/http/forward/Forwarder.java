@@ -200,7 +200,7 @@ public final class Forwarder {
 
     private void clientGone(ResolvedRoute route, Target target, ClientExchange exchange, Throwable cause) {
         if (LOG.isLoggable(Level.DEBUG)) {
-            LOG.log(Level.DEBUG, "Client went away during " + describe(route, target, exchange) + ": " + cause);
+            LOG.log(Level.DEBUG, "Client went away during " + describe(route, target, exchange) + ": " + reason(cause));
         }
         observer.clientAborted(route, target);
         throw new CloseConnectionException("client went away", cause);
@@ -210,8 +210,18 @@ public final class Forwarder {
                             UpstreamFailure failure, Throwable cause, String outcome) {
         if (LOG.isLoggable(level)) {
             LOG.log(level, "Upstream '" + route.upstream().name() + "' " + failure.description() + " ("
-                    + describe(route, target, exchange) + "): " + cause + outcome);
+                    + describe(route, target, exchange) + "): " + reason(cause) + outcome);
         }
+    }
+
+    /** The innermost cause's message, as {@code Connection refused (ConnectException)}: wrappers add nothing. */
+    static String reason(Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? "" : root.getMessage() + " ";
+        return message + "(" + root.getClass().getSimpleName() + ")";
     }
 
     private static String describe(ResolvedRoute route, Target target, ClientExchange exchange) {

@@ -18,6 +18,7 @@ public final class TargetState {
     private final InstantSource clock;
     /** The in-flight limit of a target that sets none; 0: none either. */
     private final int defaultLimit;
+    private final HealthListener listener;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private volatile Condition condition;
@@ -34,10 +35,11 @@ public final class TargetState {
 
     private static final String NOT_CHECKED = "not checked yet";
 
-    TargetState(TargetKey key, InstantSource clock, int defaultLimit) {
+    TargetState(TargetKey key, InstantSource clock, int defaultLimit, HealthListener listener) {
         this.key = key;
         this.clock = clock;
         this.defaultLimit = defaultLimit;
+        this.listener = listener;
         this.condition = new Condition(TargetHealth.State.HEALTHY, clock.instant(), NOT_CHECKED, 0);
     }
 
@@ -98,6 +100,7 @@ public final class TargetState {
         if (!passive.enabled() || !outcome.isFailure(passive.count5xx())) {
             return;
         }
+        Condition ejected;
         lock.lock();
         try {
             long now = clock.millis();
@@ -124,30 +127,38 @@ public final class TargetState {
             Duration ejection = passive.ejection(ejectionsInARow);
             long until = now + ejection.toMillis();
             lastEjectionEnd = until;
-            condition = new Condition(TargetHealth.State.EJECTED, Instant.ofEpochMilli(now),
+            ejected = new Condition(TargetHealth.State.EJECTED, Instant.ofEpochMilli(now),
                     passive.maxFailures() + " failed requests within " + passive.window().toMillis() + " ms (last: "
                             + outcome.name().toLowerCase(java.util.Locale.ROOT) + "), ejected for "
                             + ejection.toMillis() + " ms", until);
+            condition = ejected;
         } finally {
             lock.unlock();
         }
+        listener.changed(key, ejected.state, ejected.reason);
     }
 
     /** An active check's verdict; healthy also ends a passive ejection. */
     void setActive(boolean healthy, String reason) {
+        TargetHealth.State changedTo = null;
         lock.lock();
         try {
             Condition c = condition;
             if (healthy && c.state != TargetHealth.State.HEALTHY) {
                 condition = new Condition(TargetHealth.State.HEALTHY, clock.instant(), reason, 0);
+                changedTo = TargetHealth.State.HEALTHY;
             } else if (healthy && c.reason == NOT_CHECKED) {
                 // healthy from the start: the first verdict of the active check replaces the placeholder
                 condition = new Condition(TargetHealth.State.HEALTHY, c.since, reason, 0);
             } else if (!healthy && c.state != TargetHealth.State.UNHEALTHY) {
                 condition = new Condition(TargetHealth.State.UNHEALTHY, clock.instant(), reason, 0);
+                changedTo = TargetHealth.State.UNHEALTHY;
             }
         } finally {
             lock.unlock();
+        }
+        if (changedTo != null) {
+            listener.changed(key, changedTo, reason);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.portico.domain.model.Upstream;
 import java.time.InstantSource;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +23,7 @@ public final class TargetStates implements HealthStatusSetter {
     private final int defaultMaxInFlight;
     private final ConcurrentHashMap<TargetKey, TargetState> states = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicLong> sequences = new ConcurrentHashMap<>();
+    private volatile HealthListener listener = HealthListener.NONE;
 
     public TargetStates(InstantSource clock) {
         this(clock, 0);
@@ -48,13 +50,19 @@ public final class TargetStates implements HealthStatusSetter {
         return new TargetStates(InstantSource.system(), defaultMaxInFlight);
     }
 
+    /** Who hears of targets leaving and rejoining the rotation (one listener; the last one set). */
+    public void onChange(HealthListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
     public long nowMillis() {
         return clock.millis();
     }
 
     /** The state of a target, created healthy on first use. */
     public TargetState state(String upstream, Target target) {
-        TargetState state = states.computeIfAbsent(TargetKey.of(upstream, target), key -> new TargetState(key, clock, defaultMaxInFlight));
+        TargetState state = states.computeIfAbsent(TargetKey.of(upstream, target), key -> new TargetState(key, clock, defaultMaxInFlight,
+                (changed, health, reason) -> listener.changed(changed, health, reason)));
         state.observeDrain(!target.acceptsNew());
         return state;
     }

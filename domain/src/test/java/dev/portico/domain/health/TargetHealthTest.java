@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,6 +71,28 @@ class TargetHealthTest {
         assertThat(target(balancer)).isEqualTo("a");
         assertThat(healthOfA().state()).isEqualTo(TargetHealth.State.HEALTHY);
         assertThat(healthOfA().reason()).isEqualTo("passive ejection ended");
+    }
+
+    @Test
+    void theListenerHearsEachTimeATargetLeavesOrRejoinsTheRotationOnce() {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        states.onChange((target, state, reason) -> heard.add(target.url() + " " + state.label() + ": " + reason));
+        LoadBalancer balancer = balancer(PASSIVE);
+
+        for (int i = 0; i < 5; i++) {
+            request(balancer, RequestOutcome.DIAL_FAILED);
+        }
+        clock.advance(Duration.ofSeconds(1));
+        states.setStatus(KEY_A, false, "GET /healthz answered 503");
+        states.setStatus(KEY_A, false, "GET /healthz answered 503");
+        states.setStatus(KEY_A, true, "GET /healthz answered 200");
+        states.setStatus(KEY_A, true, "GET /healthz answered 200");
+
+        // the two failures after the ejection went to b: a was out of rotation
+        assertThat(heard).containsExactly(
+                "http://a:9000 ejected: 3 failed requests within 10000 ms (last: dial_failed), ejected for 1000 ms",
+                "http://a:9000 unhealthy: GET /healthz answered 503",
+                "http://a:9000 healthy: GET /healthz answered 200");
     }
 
     @Test
