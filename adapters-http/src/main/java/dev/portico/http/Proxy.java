@@ -15,6 +15,7 @@ import dev.portico.http.forward.Forwarder;
 import dev.portico.http.forward.HttpsPolicy;
 import dev.portico.http.http1.Http1Connection;
 import dev.portico.http.http2.Http2Handler;
+import dev.portico.http.observe.Observation;
 import dev.portico.http.upstream.UpstreamCall;
 import dev.portico.http.upstream.UpstreamConnections;
 import dev.portico.http.websocket.WebSocketProxy;
@@ -74,25 +75,30 @@ public final class Proxy implements AutoCloseable {
      */
     public static Proxy create(ResolveRoute routes, ProxySettings settings,
                                Function<ResolvedRoute, Duration> webSocketIdleTimeout) {
-        return create(routes, settings, ExchangeObserver.NONE, webSocketIdleTimeout);
+        return create(routes, settings, ExchangeObserver.NONE, Observation.NONE, webSocketIdleTimeout);
     }
 
     static Proxy create(ResolveRoute routes, ProxySettings settings, ExchangeObserver observer) {
-        return create(routes, settings, observer, route -> DEFAULT_WEBSOCKET_IDLE_TIMEOUT);
+        return create(routes, settings, observer, Observation.NONE, route -> DEFAULT_WEBSOCKET_IDLE_TIMEOUT);
     }
 
-    static Proxy create(ResolveRoute routes, ProxySettings settings, ExchangeObserver observer,
-                        Function<ResolvedRoute, Duration> webSocketIdleTimeout) {
+    /**
+     * @param observer    hears each attempt's failures and retries (the metrics)
+     * @param observation hears each exchange as it ends (the access log and the metrics), and says whether Portico
+     *                    starts traces
+     */
+    public static Proxy create(ResolveRoute routes, ProxySettings settings, ExchangeObserver observer,
+                               Observation observation, Function<ResolvedRoute, Duration> webSocketIdleTimeout) {
         UpstreamConnections connections = new UpstreamConnections(settings.connectTimeout(),
                 settings.upstreamIdleTimeout());
         HttpsPolicy https = new HttpsPolicy(settings.httpsPort());
         ErrorReplies replies = new ErrorReplies(settings.detailedErrors());
         Forwarder forwarder = new Forwarder(new UpstreamCall(connections), observer, replies);
-        Http2Handler handler = new Http2Handler(routes, settings.trustedProxies(), https, forwarder);
+        Http2Handler handler = new Http2Handler(routes, settings.trustedProxies(), https, forwarder, observation);
         WebSocketProxy webSockets = new WebSocketProxy(routes, settings.trustedProxies(), connections,
                 webSocketIdleTimeout, replies);
         Http1Connection.Shared http1 = new Http1Connection.Shared(forwarder, routes, https, settings.trustedProxies(),
-                webSockets, settings.clients());
+                webSockets, settings.clients(), observation);
         return new Proxy(settings, connections, handler, webSockets, http1);
     }
 

@@ -14,6 +14,8 @@
  *     and reads its response's head;</li>
  *     <li>{@code wire}: heads as bytes, read and written in place.</li>
  * </ol>
- * Beside them: {@code tls} (certificates by SNI, rotation) and {@code health} (active checks).
+ * Each exchange ends as an {@code observe.ExchangeRecord} that the access log and the metrics hear; {@code observe}
+ * also gives each request its id and trace context. Beside them: {@code tls} (certificates by SNI, rotation) and
+ * {@code health} (active checks).
  */
 package dev.portico.http;

@@ -9,6 +9,9 @@ import dev.portico.domain.routing.ResolvedRoute;
 import dev.portico.domain.routing.RoutingTable;
 import dev.portico.domain.validation.Validated;
 import dev.portico.http.forward.ExchangeObserver;
+import dev.portico.http.observe.ExchangeRecord;
+import dev.portico.http.observe.ExchangeSink;
+import dev.portico.http.observe.Observation;
 import dev.portico.http.upstream.UpstreamFailure;
 
 import io.helidon.webserver.WebServer;
@@ -31,11 +34,14 @@ final class ProxyServer implements AutoCloseable {
     final Proxy proxy;
     final WebServer server;
     final RecordingObserver observer;
+    /** Every exchange the proxy ended, as the access log and the metrics would hear it. */
+    final Queue<ExchangeRecord> exchanges;
 
-    private ProxyServer(Proxy proxy, WebServer server, RecordingObserver observer) {
+    private ProxyServer(Proxy proxy, WebServer server, RecordingObserver observer, Queue<ExchangeRecord> exchanges) {
         this.proxy = proxy;
         this.server = server;
         this.observer = observer;
+        this.exchanges = exchanges;
     }
 
     /** The defaults, with error replies that name the upstream and what failed: for tests of those failures. */
@@ -58,7 +64,20 @@ final class ProxyServer implements AutoCloseable {
     static ProxyServer start(ResolveRoute routes, ProxySettings settings, Consumer<WebServerConfig.Builder> listener,
                              Duration webSocketIdleTimeout) {
         RecordingObserver observer = new RecordingObserver();
-        Proxy proxy = Proxy.create(routes, settings, observer, route -> webSocketIdleTimeout);
+        Queue<ExchangeRecord> exchanges = new ConcurrentLinkedQueue<>();
+        ExchangeSink recording = new ExchangeSink() {
+            @Override
+            public boolean wantsDetails() {
+                return true;
+            }
+
+            @Override
+            public void completed(ExchangeRecord exchange) {
+                exchanges.add(exchange);
+            }
+        };
+        Proxy proxy = Proxy.create(routes, settings, observer, new Observation(recording, false),
+                route -> webSocketIdleTimeout);
         WebServerConfig.Builder builder = WebServer.builder()
                 .shutdownHook(false)
                 .host("127.0.0.1")
@@ -66,7 +85,7 @@ final class ProxyServer implements AutoCloseable {
                 .routing(proxy::register);
         listener.accept(builder);
         proxy.configure(builder);
-        return new ProxyServer(proxy, builder.build().start(), observer);
+        return new ProxyServer(proxy, builder.build().start(), observer, exchanges);
     }
 
     int port() {

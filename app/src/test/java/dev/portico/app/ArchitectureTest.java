@@ -77,7 +77,8 @@ class ArchitectureTest {
     /**
      * The data plane in layers a reader can follow, each using only those below it: the connection's front (counting
      * and deadlines), the readers of each HTTP version, the forwarding loop, the upstream exchange, and the bytes on
-     * the wire. TLS and health checks sit beside them.
+     * the wire. What the data plane tells of itself (access log, metrics, request ids) sits under the readers and the
+     * forwarding loop; TLS and health checks sit beside them.
      */
     @Test
     void theDataPlaneIsLayeredFromTheClientsConnectionDownToTheWire() {
@@ -88,6 +89,7 @@ class ArchitectureTest {
                 .layer("http2").definedBy("dev.portico.http.http2..")
                 .layer("websocket").definedBy("dev.portico.http.websocket..")
                 .layer("forward").definedBy("dev.portico.http.forward..")
+                .layer("observe").definedBy("dev.portico.http.observe..")
                 .layer("upstream").definedBy("dev.portico.http.upstream..")
                 .layer("wire").definedBy("dev.portico.http.wire..")
                 .layer("tls").definedBy("dev.portico.http.tls..")
@@ -98,6 +100,7 @@ class ArchitectureTest {
                 .whereLayer("http2").mayOnlyBeAccessedByLayers("proxy")
                 .whereLayer("websocket").mayOnlyBeAccessedByLayers("proxy", "http1")
                 .whereLayer("forward").mayOnlyBeAccessedByLayers("proxy", "http1", "http2", "websocket")
+                .whereLayer("observe").mayOnlyBeAccessedByLayers("proxy", "http1", "http2", "websocket", "forward")
                 .whereLayer("upstream").mayOnlyBeAccessedByLayers("proxy", "http1", "http2", "websocket", "forward",
                         "health")
                 .whereLayer("wire").mayOnlyBeAccessedByLayers("proxy", "client", "http1", "http2", "websocket",

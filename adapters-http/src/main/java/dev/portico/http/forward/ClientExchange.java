@@ -2,6 +2,7 @@ package dev.portico.http.forward;
 
 import dev.portico.domain.model.Target;
 import dev.portico.domain.routing.ResolvedRoute;
+import dev.portico.http.observe.ExchangeRecord;
 import dev.portico.http.upstream.RequestBody;
 import dev.portico.http.upstream.UpstreamCall;
 
@@ -15,6 +16,9 @@ import io.helidon.http.Status;
  */
 public interface ClientExchange {
     Method method();
+
+    /** What the access log and the metrics will hear of this exchange, filled in as it goes. */
+    ExchangeRecord record();
 
     /** {@code METHOD /path} for logs: never the query, which may carry credentials. */
     String describe();
@@ -31,6 +35,9 @@ public interface ClientExchange {
     /** Relays the target's answer to the client. */
     ResponseRelay.Ending relay(ResolvedRoute route, Target target, UpstreamCall.Reply.Answered answered);
 
-    /** One of Portico's own replies (a short text/plain body), instead of anything prepared for the client so far. */
+    /**
+     * One of Portico's own replies (a short text/plain body), instead of anything prepared for the client so far; it
+     * sets the record's status.
+     */
     void reply(Status status, String text);
 }

@@ -8,6 +8,7 @@ import dev.portico.domain.model.RequestKey;
 import dev.portico.domain.model.RetryPolicy;
 import dev.portico.domain.model.Target;
 import dev.portico.domain.routing.ResolvedRoute;
+import dev.portico.http.observe.ExchangeRecord;
 import dev.portico.http.upstream.RequestBody;
 import dev.portico.http.upstream.UpstreamCall;
 import dev.portico.http.upstream.UpstreamFailure;
@@ -63,6 +64,8 @@ public final class Forwarder {
 
     private void forwardCounted(ResolvedRoute route, ClientExchange exchange, RequestKey key) {
         LoadBalancer balancer = route.balancer();
+        ExchangeRecord record = exchange.record();
+        record.routed(route);
         RequestBody body = exchange.body();
         long started = System.nanoTime();
         List<Target> tried = null;
@@ -76,12 +79,14 @@ public final class Forwarder {
             Selection.Chosen chosen = (Selection.Chosen) selection;
             Target target = chosen.target();
             Lease lease = chosen.lease();
+            record.attempt(target);
             try {
                 UpstreamCall.Outbound outbound = new UpstreamCall.Outbound(exchange.method(), target,
                         exchange.upstreamTarget(route, target), route.route().timeout(),
                         exchange.headerLines(route, target), body);
                 switch (upstreams.send(outbound)) {
                     case UpstreamCall.Reply.Answered answered -> {
+                        record.upstreamAnswered();
                         relay(route, target, lease, exchange, answered);
                         return;
                     }
@@ -149,6 +154,7 @@ public final class Forwarder {
     private void relay(ResolvedRoute route, Target target, Lease lease, ClientExchange exchange,
                        UpstreamCall.Reply.Answered answered) {
         int status = answered.response().status();
+        exchange.record().status(status);
         switch (exchange.relay(route, target, answered)) {
             case ResponseRelay.Ending.Complete ignored -> {
                 lease.release(status >= 500 ? RequestOutcome.SERVER_ERROR : RequestOutcome.SUCCESS);
@@ -161,6 +167,7 @@ public final class Forwarder {
                 upstreamFailed(route, target, exchange, failure, failed.cause(), List.of(target));
             }
             case ResponseRelay.Ending.UpstreamFailedMidBody failed -> {
+                exchange.record().cut();
                 lease.release(UpstreamFailure.ABORTED_RESPONSE.outcome());
                 log(Level.WARNING, route, target, exchange, UpstreamFailure.ABORTED_RESPONSE, failed.cause(), "");
                 observer.upstreamFailed(route, target, UpstreamFailure.ABORTED_RESPONSE);
@@ -169,6 +176,7 @@ public final class Forwarder {
                 throw new CloseConnectionException("upstream failed mid-response", failed.cause());
             }
             case ResponseRelay.Ending.ClientGone gone -> {
+                exchange.record().cut();
                 lease.release(RequestOutcome.CANCELLED);
                 clientGone(route, target, exchange, gone.cause());
             }

@@ -2,6 +2,7 @@ package dev.portico.http.forward;
 
 import dev.portico.domain.model.Target;
 import dev.portico.domain.routing.ResolvedRoute;
+import dev.portico.http.observe.Correlation;
 import dev.portico.http.wire.HeadWriter;
 import dev.portico.http.wire.IpLiteral;
 import dev.portico.http.wire.RequestHeaderBytes;
@@ -36,6 +37,12 @@ public final class HeaderRules {
     private static final byte[] X_FORWARDED_HOST = ascii("X-Forwarded-Host: ");
     private static final byte[] VIA_NAME = ascii("Via: ");
     private static final byte[] VIA_LINE = ascii("Via: " + VIA + "\r\n");
+    private static final byte[] X_REQUEST_ID_LINE = ascii("X-Request-Id: ");
+    private static final byte[] TRACEPARENT_LINE = ascii("traceparent: ");
+    private static final byte[] TRACESTATE_LINE = ascii("tracestate: ");
+    public static final HeaderName X_REQUEST_ID = HeaderNames.create("X-Request-Id");
+    public static final HeaderName TRACEPARENT = HeaderNames.create("traceparent");
+    public static final HeaderName TRACESTATE = HeaderNames.create("tracestate");
 
     /**
      * The client's headers that do not cross to the upstream as they came, by Helidon's index of the known names:
@@ -43,7 +50,8 @@ public final class HeaderRules {
      * ones Portico writes itself: Host, the body's Content-Length (the exchange frames the body it sends, with the
      * client's length when it sent one), Expect (Portico answers 100-continue itself, when the handler starts reading
      * the body), X-Forwarded-*, Via, and Helidon's own X-Helidon-Cn (set from a client certificate, internal to this
-     * listener). Keep-Alive and Proxy-Connection, hop-by-hop too, have no index: see {@link #notForwarded}.
+     * listener). Keep-Alive and Proxy-Connection, hop-by-hop too, have no index, nor have X-Request-Id and the trace
+     * context, which Portico writes itself: see {@link #notForwarded}.
      */
     private static final boolean[] NOT_FORWARDED = new boolean[256];
 
@@ -98,7 +106,7 @@ public final class HeaderRules {
      * byte (the listener validated them; see {@link RequestHeaderBytes}), then Host, X-Forwarded-* and Via. The
      * body's framing headers are the caller's.
      */
-    public static void writeToUpstream(Headers client, HeadWriter out, Forwarding forwarding) {
+    public static void writeToUpstream(Headers client, HeadWriter out, Forwarding forwarding, Correlation ids) {
         List<String> connectionNamed = connectionTokens(client);
         for (Header header : client) {
             if (!notForwarded(header.headerName(), connectionNamed)) {
@@ -107,16 +115,22 @@ public final class HeaderRules {
         }
         writeForwarding(out, forwarding, joined(client, HeaderNames.X_FORWARDED_FOR),
                 firstOr(client, HeaderNames.X_FORWARDED_PROTO, null), firstOr(client, HeaderNames.X_FORWARDED_HOST, null),
-                joined(client, HeaderNames.VIA));
+                joined(client, HeaderNames.VIA), ids);
+    }
+
+    /** The correlation of a request Helidon read: its X-Request-Id and trace context as the client sent them. */
+    public static Correlation correlation(Headers client, boolean trusted, boolean startTraces) {
+        return Correlation.of(joined(client, X_REQUEST_ID), trusted, joined(client, TRACEPARENT),
+                joined(client, TRACESTATE), startTraces);
     }
 
     /**
-     * Writes Host, X-Forwarded-* and Via, after the client's end-to-end lines; the client's own X-Forwarded-* values
-     * (null when it sent none) are kept only from a trusted proxy, and an earlier Via is always kept, with Portico's hop
-     * appended.
+     * Writes Host, X-Forwarded-*, Via, X-Request-Id and the trace context, after the client's end-to-end lines; the
+     * client's own X-Forwarded-* values (null when it sent none) are kept only from a trusted proxy, and an earlier
+     * Via is always kept, with Portico's hop appended.
      */
     public static void writeForwarding(HeadWriter out, Forwarding forwarding, String theirFor, String theirProto,
-                                String theirHost, String earlierVia) {
+                                String theirHost, String earlierVia, Correlation ids) {
         line(out, HOST, forwarding.upstreamHost());
 
         String forwardedFor = forwarding.clientAddress();
@@ -143,6 +157,13 @@ public final class HeaderRules {
         } else {
             line(out, VIA_NAME, earlierVia + ", " + VIA);
         }
+        line(out, X_REQUEST_ID_LINE, ids.requestId());
+        if (ids.traceparent() != null) {
+            line(out, TRACEPARENT_LINE, ids.traceparent());
+            if (ids.tracestate() != null) {
+                line(out, TRACESTATE_LINE, ids.tracestate());
+            }
+        }
     }
 
     private static boolean notForwarded(HeaderName name, List<String> connectionNamed) {
@@ -152,6 +173,7 @@ public final class HeaderRules {
         }
         String lowerCase = name.lowerCase();
         return lowerCase.equals("keep-alive") || lowerCase.equals("proxy-connection")
+                || lowerCase.equals("x-request-id") || lowerCase.equals("traceparent") || lowerCase.equals("tracestate")
                 || (!connectionNamed.isEmpty() && connectionNamed.contains(lowerCase));
     }
 

@@ -11,7 +11,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * The header lines an HTTP/1.x client gets of an upstream's response: what passes as it came, what Portico changes
- * (Location, Strict-Transport-Security) and what it adds (Server, Via, a missing Date).
+ * (Location, Strict-Transport-Security, X-Request-Id) and what it adds (Server, Via, a missing Date).
  */
 public final class ResponseHeaders {
     private ResponseHeaders() {
@@ -25,8 +25,10 @@ public final class ResponseHeaders {
      * @param strictTransport   the route's Strict-Transport-Security header for this response, or null
      * @param ownsStrictTransport whether the route has an HSTS policy, which then replaces the upstream's header (over
      *                          TLS) or removes it (over plain HTTP, where {@code strictTransport} is null)
+     * @param requestId         the request's X-Request-Id, which replaces the upstream's (null: the upstream's is dropped)
      */
-    public record Changes(UnaryOperator<String> rewriteLocation, Header strictTransport, boolean ownsStrictTransport) {
+    public record Changes(UnaryOperator<String> rewriteLocation, Header strictTransport, boolean ownsStrictTransport,
+                          String requestId) {
     }
 
     private static final byte[] COLON = ascii(": ");
@@ -36,11 +38,12 @@ public final class ResponseHeaders {
     private static final byte[] VIA_APPENDED = ascii(", " + HeaderRules.VIA + "\r\n");
     private static final byte[] LOCATION = ascii("Location: ");
     private static final byte[] DATE = ascii("Date: ");
+    private static final byte[] X_REQUEST_ID = ascii("X-Request-Id: ");
 
     /**
      * The header lines an HTTP/1.1 client gets of an upstream's response, besides the body's framing and Connection:
      * the end-to-end lines as they came (repeated ones as repeated lines), Location rewritten, Portico's Server, Via
-     * with Portico's hop appended, the route's HSTS policy, and a Date when the upstream sent none.
+     * with Portico's hop appended, the route's HSTS policy, a Date when the upstream sent none, and the request's id.
      */
     public static void headerLines(HeadWriter out, ResponseHead head, Changes changes) {
         for (int i = 0; i < head.count(); i++) {
@@ -73,6 +76,9 @@ public final class ResponseHeaders {
         }
         if (!head.hasDate()) {
             out.write(DATE).write(DateTime.http1Bytes());
+        }
+        if (changes.requestId() != null) {
+            out.write(X_REQUEST_ID).writeLatin1(changes.requestId()).crlf();
         }
     }
 

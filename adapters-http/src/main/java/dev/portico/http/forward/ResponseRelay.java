@@ -1,5 +1,6 @@
 package dev.portico.http.forward;
 
+import dev.portico.http.observe.ExchangeRecord;
 import dev.portico.http.upstream.UpstreamBody;
 import dev.portico.http.upstream.UpstreamConnection;
 import dev.portico.http.upstream.UpstreamResponse;
@@ -54,14 +55,17 @@ public final class ResponseRelay {
      *               as it comes and ended by closing the connection ({@code close} must be true)
      */
     public static Ending toHttp1(UpstreamResponse upstream, UpstreamConnection connection, Supplier<ClientWriter> client,
-                          boolean close, boolean http10, ResponseHeaders.Changes changes) {
-        return relay(upstream, connection, new Http1Response(upstream, connection, client, close, http10, changes));
+                          boolean close, boolean http10, ResponseHeaders.Changes changes, ExchangeRecord record) {
+        return relay(upstream, connection, new Http1Response(upstream, connection, client, close, http10, changes),
+                record);
     }
 
     /**
-     * Relays the upstream's response to the client, as {@code client} writes it.
+     * Relays the upstream's response to the client, as {@code client} writes it, counting the body's bytes in the
+     * record.
      */
-    public static Ending relay(UpstreamResponse upstream, UpstreamConnection connection, ClientResponse client) {
+    public static Ending relay(UpstreamResponse upstream, UpstreamConnection connection, ClientResponse client,
+                               ExchangeRecord record) {
         UpstreamBody body = new UpstreamBody(connection, upstream);
         // the head is put together before the body is read: its bytes may be overwritten by the body's
         client.prepare();
@@ -76,6 +80,7 @@ public final class ResponseRelay {
         boolean last = body.complete();
         try {
             client.begin(buffer, connection.pieceStart(), Math.max(length, 0), last, body.roomAfter());
+            record.addBytesOut(Math.max(length, 0));
         } catch (IOException | RuntimeException e) {
             body.end();
             return new Ending.ClientGone(e);
@@ -93,6 +98,7 @@ public final class ResponseRelay {
                     client.end();
                 } else {
                     client.piece(connection.buffer(), connection.pieceStart(), length, last, body.roomAfter());
+                    record.addBytesOut(length);
                 }
             } catch (IOException | RuntimeException e) {
                 body.end();

@@ -16,6 +16,9 @@ import dev.portico.http.forward.HeaderRules;
 import dev.portico.http.forward.HttpsPolicy;
 import dev.portico.http.forward.ResponseHeaders;
 import dev.portico.http.forward.ResponseRelay;
+import dev.portico.http.observe.Correlation;
+import dev.portico.http.observe.ExchangeRecord;
+import dev.portico.http.observe.Observation;
 import dev.portico.http.upstream.RequestBody;
 import dev.portico.http.upstream.UpstreamCall;
 import dev.portico.http.upstream.UpstreamResponse;
@@ -54,7 +57,7 @@ public final class Http1Connection implements ServerConnection {
     /** What every connection of a listener shares. */
     public record Shared(Forwarder forwarder, ResolveRoute routes, HttpsPolicy https,
                   TrustedProxies trustedProxies, WebSocketProxy webSockets,
-                  ClientLimits limits) {
+                  ClientLimits limits, Observation observation) {
     }
 
     private final Shared shared;
@@ -73,6 +76,10 @@ public final class Http1Connection implements ServerConnection {
     private boolean closeAfter;
     /** Whether bytes of the current request (its body) were left unread. */
     private boolean unreadInput;
+
+    /** The exchange being served, and its correlation; null between requests. */
+    private ExchangeRecord current;
+    private Correlation ids;
 
     private volatile Thread thread;
     private volatile boolean canRun = true;
@@ -110,7 +117,12 @@ public final class Http1Connection implements ServerConnection {
             if (parse == RequestHead.Parse.REFUSED) {
                 closeAfter = true;
                 RequestHead.Refusal refusal = head.refusal();
-                answer(refusal.status(), ErrorReplies.text(refusal.status(), refusal.reason()), null, null, true);
+                begin(false);
+                try {
+                    answer(refusal.status(), ErrorReplies.text(refusal.status(), refusal.reason()), null, null, true);
+                } finally {
+                    end();
+                }
                 if (refusal.status().code() == 414 || refusal.status().code() == 431) {
                     // refused before the head's end: the client may still be sending it
                     lingerBeforeClosing();
@@ -120,31 +132,36 @@ public final class Http1Connection implements ServerConnection {
             reader.skip(head.length());
             closeAfter = head.close();
             unreadInput = false;
-            if (head.upgradesToWebSocket() && head.method() == Method.GET && !head.hasBody()) {
-                ServerConnection relay = shared.webSockets().upgrade(ctx, head.method().text(), head.host(),
-                        head.rawPath(), head.rawQuery(), head.helidonHeaders(), this::requestKey);
-                if (relay != null) {
-                    upgraded = relay;
-                    if (canRun) {
-                        relay.handle(limit);
-                    } else {
-                        relay.close(true);
+            begin(true);
+            try {
+                if (head.upgradesToWebSocket() && head.method() == Method.GET && !head.hasBody()) {
+                    ServerConnection relay = shared.webSockets().upgrade(ctx, head.method().text(), head.host(),
+                            head.rawPath(), head.rawQuery(), head.helidonHeaders(), this::requestKey, ids, current);
+                    if (relay != null) {
+                        upgraded = relay;
+                        if (canRun) {
+                            relay.handle(limit);
+                        } else {
+                            relay.close(true);
+                        }
+                        return;
                     }
+                }
+                if (!(limit.tryAcquireOutcome(false) instanceof LimitAlgorithm.Outcome.Accepted accepted)) {
+                    closeAfter = true;
+                    answer(Status.SERVICE_UNAVAILABLE_503, ErrorReplies.TOO_BUSY, null, null, false);
                     return;
                 }
-            }
-            if (!(limit.tryAcquireOutcome(false) instanceof LimitAlgorithm.Outcome.Accepted accepted)) {
-                closeAfter = true;
-                answer(Status.SERVICE_UNAVAILABLE_503, ErrorReplies.TOO_BUSY, null, null, false);
-                return;
-            }
-            LimitAlgorithm.Token permit = accepted.token();
-            try {
-                serve();
-                permit.success();
-            } catch (Throwable e) {
-                permit.dropped();
-                throw e;
+                LimitAlgorithm.Token permit = accepted.token();
+                try {
+                    serve();
+                    permit.success();
+                } catch (Throwable e) {
+                    permit.dropped();
+                    throw e;
+                }
+            } finally {
+                end();
             }
             if (closeAfter) {
                 if (unreadInput) {
@@ -152,6 +169,43 @@ public final class Http1Connection implements ServerConnection {
                 }
                 return;
             }
+        }
+    }
+
+    /**
+     * Starts the record of the request just read ({@code parsed}) or refused, with its correlation: the request id and
+     * trace context it sends on and, for the id, answers with. The details only an access log reads are looked up
+     * only when one is written.
+     */
+    private void begin(boolean parsed) {
+        Observation observation = shared.observation();
+        ExchangeRecord record = new ExchangeRecord(parsed && head.http10() ? "HTTP/1.0" : "HTTP/1.1");
+        boolean details = observation.sink().wantsDetails();
+        if (parsed) {
+            ids = Correlation.of(head.forwarding(RequestHead.REQUEST_ID_VALUE), client.trusted(),
+                    head.forwarding(RequestHead.TRACEPARENT_VALUE), head.forwarding(RequestHead.TRACESTATE_VALUE),
+                    observation.startTraces());
+            if (details) {
+                record.request(head.method().text(), head.host(), head.rawPath() + head.rawQuery())
+                        .agent(head.header("User-Agent"), head.header("Referer"));
+            } else {
+                record.request(head.method().text(), null, "");
+            }
+        } else {
+            ids = Correlation.of(null, false, null, null, false);
+        }
+        if (details) {
+            record.client(parsed ? clientIp() : client.address(), secure ? "TLS" : null);
+        }
+        current = record.ids(ids.requestId(), ids.traceId());
+    }
+
+    /** Ends the current exchange's record: the access log and the metrics hear it. */
+    private void end() {
+        ExchangeRecord record = current;
+        if (record != null) {
+            current = null;
+            shared.observation().sink().end(record);
         }
     }
 
@@ -220,7 +274,13 @@ public final class Http1Connection implements ServerConnection {
         }
         RequestKey key = route.upstream().policy() == Policy.HASH ? requestKey() : RequestKey.NONE;
         Exchange exchange = new Exchange(route, host, body, strictTransport);
-        shared.forwarder().forward(route, exchange, key);
+        try {
+            shared.forwarder().forward(route, exchange, key);
+        } finally {
+            if (body != null) {
+                current.addBytesIn(body.received());
+            }
+        }
         if (body != null && !body.complete()) {
             // what follows on the connection is the rest of this body, not a request
             closeAfter = true;
@@ -246,10 +306,17 @@ public final class Http1Connection implements ServerConnection {
      * headers and cookies, looked up only when the upstream hashes on one.
      */
     private RequestKey requestKey() {
+        return new RequestKey(clientAddress == null ? null : clientIp(), head::header, head::cookie);
+    }
+
+    /** The client's address; behind a trusted proxy, the one it forwarded for. */
+    private String clientIp() {
+        if (clientAddress == null) {
+            return client.address();
+        }
         String forwardedFor = head.forwarding(RequestHead.X_FORWARDED_FOR_VALUE);
-        String clientIp = clientAddress == null ? null : shared.trustedProxies().clientOf(clientAddress,
+        return shared.trustedProxies().clientOf(clientAddress,
                 forwardedFor == null ? List.of() : Arrays.asList(forwardedFor.split(",", -1)));
-        return new RequestKey(clientIp, head::header, head::cookie);
     }
 
     /**
@@ -319,6 +386,11 @@ public final class Http1Connection implements ServerConnection {
         }
 
         @Override
+        public ExchangeRecord record() {
+            return current;
+        }
+
+        @Override
         public String describe() {
             return head.method().text() + " " + head.rawPath();
         }
@@ -339,7 +411,7 @@ public final class Http1Connection implements ServerConnection {
                         head.forwarding(RequestHead.X_FORWARDED_FOR_VALUE),
                         head.forwarding(RequestHead.X_FORWARDED_PROTO_VALUE),
                         head.forwarding(RequestHead.X_FORWARDED_HOST_VALUE),
-                        head.forwarding(RequestHead.VIA_VALUE));
+                        head.forwarding(RequestHead.VIA_VALUE), ids);
             };
         }
 
@@ -366,7 +438,7 @@ public final class Http1Connection implements ServerConnection {
             }
             return ResponseRelay.toHttp1(answered.response(), answered.connection(), Http1Connection.this::writer,
                     closeAfter, http10, new ResponseHeaders.Changes(rewriteLocation, strictTransport,
-                            route.route().hsts().isPresent()));
+                            route.route().hsts().isPresent(), ids.requestId()), current);
         }
 
         @Override
@@ -402,9 +474,17 @@ public final class Http1Connection implements ServerConnection {
         if (location != null) {
             out.write(LOCATION).writeLatin1(location).crlf();
         }
+        if (ids != null) {
+            out.write(X_REQUEST_ID).writeLatin1(ids.requestId()).crlf();
+        }
         out.write(CONTENT_LENGTH).writeDecimal(body.length).crlf().write(closeAfter ? CLOSE : KEEP_ALIVE);
-        if (refusal || head.method() != Method.HEAD) {
+        boolean withBody = refusal || head.method() != Method.HEAD;
+        if (withBody) {
             out.write(body);
+        }
+        if (current != null) {
+            current.status(status.code());
+            current.addBytesOut(withBody ? body.length : 0);
         }
         writer().write(out.array(), 0, out.length());
     }
@@ -426,6 +506,7 @@ public final class Http1Connection implements ServerConnection {
     private static final byte[] SERVER = ascii("Server: portico\r\n");
     private static final byte[] DATE = ascii("Date: ");
     private static final byte[] LOCATION = ascii("Location: ");
+    private static final byte[] X_REQUEST_ID = ascii("X-Request-Id: ");
     private static final byte[] CONTENT_LENGTH = ascii("Content-Length: ");
     private static final byte[] KEEP_ALIVE = ascii("Connection: keep-alive\r\n\r\n");
     private static final byte[] CLOSE = ascii("Connection: close\r\n\r\n");

@@ -12,6 +12,9 @@ import dev.portico.http.forward.Forwarder;
 import dev.portico.http.forward.HeaderRules;
 import dev.portico.http.forward.HttpsPolicy;
 import dev.portico.http.forward.ResponseRelay;
+import dev.portico.http.observe.Correlation;
+import dev.portico.http.observe.ExchangeRecord;
+import dev.portico.http.observe.Observation;
 import dev.portico.http.upstream.RequestBody;
 import dev.portico.http.upstream.UpstreamCall;
 import dev.portico.http.wire.TrustedProxies;
@@ -39,12 +42,15 @@ public final class Http2Handler implements Handler {
     private final TrustedProxies trustedProxies;
     private final HttpsPolicy https;
     private final Forwarder forwarder;
+    private final Observation observation;
 
-    public Http2Handler(ResolveRoute routes, TrustedProxies trustedProxies, HttpsPolicy https, Forwarder forwarder) {
+    public Http2Handler(ResolveRoute routes, TrustedProxies trustedProxies, HttpsPolicy https, Forwarder forwarder,
+                        Observation observation) {
         this.routes = routes;
         this.trustedProxies = trustedProxies;
         this.https = https;
         this.forwarder = forwarder;
+        this.observation = observation;
     }
 
     @Override
@@ -53,29 +59,75 @@ public final class Http2Handler implements Handler {
         String host = headers.contains(HeaderNames.HOST) ? headers.get(HeaderNames.HOST).get() : null;
         String rawPath = request.prologue().uriPath().rawPath();
         Method method = request.prologue().method();
-        if (method == Method.TRACE || method == Method.CONNECT) {
-            ErrorReplies.send(response, Status.METHOD_NOT_ALLOWED_405, ErrorReplies.METHOD_NOT_ALLOWED);
-            return;
-        }
-        switch (routes.resolve(host, rawPath)) {
-            case RoutingDecision.BadPath bad -> ErrorReplies.send(response, Status.BAD_REQUEST_400,
-                    ErrorReplies.DOT_SEGMENT);
-            case RoutingDecision.NoRoute none -> ErrorReplies.send(response, Status.NOT_FOUND_404, ErrorReplies.NO_ROUTE);
-            case ResolvedRoute route -> forward(route, request, response, host, rawPath);
+        InetAddress clientAddress = clientAddress(request);
+        boolean trusted = clientAddress != null && trustedProxies.contains(clientAddress);
+        Correlation ids = HeaderRules.correlation(headers, trusted, observation.startTraces());
+        ExchangeRecord record = record(request, host, clientAddress, ids);
+        // the client gets the request's id on every answer; set last, it replaces any the upstream sent
+        response.beforeSend(() -> response.headers().set(HeaderRules.X_REQUEST_ID, ids.requestId()));
+        try {
+            if (method == Method.TRACE || method == Method.CONNECT) {
+                reply(response, record, Status.METHOD_NOT_ALLOWED_405, ErrorReplies.METHOD_NOT_ALLOWED);
+                return;
+            }
+            switch (routes.resolve(host, rawPath)) {
+                case RoutingDecision.BadPath bad -> reply(response, record, Status.BAD_REQUEST_400,
+                        ErrorReplies.DOT_SEGMENT);
+                case RoutingDecision.NoRoute none -> reply(response, record, Status.NOT_FOUND_404,
+                        ErrorReplies.NO_ROUTE);
+                case ResolvedRoute route -> forward(route, request, response, host, rawPath, clientAddress, ids,
+                        record);
+            }
+        } finally {
+            if (record.status() == 0 && response.isSent()) {
+                record.status(response.status().code());
+            }
+            observation.sink().end(record);
         }
     }
 
+    private ExchangeRecord record(ServerRequest request, String host, InetAddress clientAddress, Correlation ids) {
+        ExchangeRecord record = new ExchangeRecord("HTTP/2.0").ids(ids.requestId(), ids.traceId());
+        HttpPrologue prologue = request.prologue();
+        if (observation.sink().wantsDetails()) {
+            ServerRequestHeaders headers = request.headers();
+            String query = prologue.hasQuery() ? "?" + prologue.query().rawValue() : "";
+            record.request(prologue.method().text(), host, prologue.uriPath().rawPath() + query)
+                    .agent(headers.first(HeaderNames.USER_AGENT).orElse(null),
+                            headers.first(HeaderNames.REFERER).orElse(null))
+                    .client(clientAddress == null ? null
+                            : trustedProxies.clientOf(clientAddress, HeaderRules.forwardedFor(headers)),
+                            request.isSecure() ? "TLS" : null);
+        } else {
+            record.request(prologue.method().text(), null, "");
+        }
+        return record;
+    }
+
+    private static void reply(ServerResponse response, ExchangeRecord record, Status status, byte[] body) {
+        record.status(status.code());
+        record.addBytesOut(body.length);
+        ErrorReplies.send(response, status, body);
+    }
+
     private void forward(ResolvedRoute route, ServerRequest request, ServerResponse response, String host,
-                         String rawPath) {
+                         String rawPath, InetAddress clientAddress, Correlation ids, ExchangeRecord record) {
         if (https.answered(route, request, response, host)) {
+            record.routed(route);
             return;
         }
-        InetAddress clientAddress = clientAddress(request);
         RequestKey key = route.upstream().policy() == Policy.HASH
                 ? requestKey(request, clientAddress == null ? null
                         : trustedProxies.clientOf(clientAddress, HeaderRules.forwardedFor(request.headers())))
                 : RequestKey.NONE;
-        forwarder.forward(route, new HelidonExchange(request, response, host, rawPath, clientAddress), key);
+        HelidonExchange exchange = new HelidonExchange(request, response, host, rawPath, clientAddress, ids, record);
+        try {
+            forwarder.forward(route, exchange, key);
+        } finally {
+            if (exchange.body != null) {
+                record.addBytesIn(exchange.body.received());
+            }
+        }
     }
 
     /**
@@ -99,19 +151,29 @@ public final class Http2Handler implements Handler {
         private final String host;
         private final String rawPath;
         private final HeaderRules.Client client;
+        private final Correlation ids;
+        private final ExchangeRecord record;
+        private RequestBody body;
 
         public HelidonExchange(ServerRequest request, ServerResponse response, String host, String rawPath,
-                        InetAddress clientAddress) {
+                        InetAddress clientAddress, Correlation ids, ExchangeRecord record) {
             this.request = request;
             this.response = response;
             this.host = host;
             this.rawPath = rawPath;
             this.client = HeaderRules.Client.of(clientAddress, request.isSecure(), trustedProxies);
+            this.ids = ids;
+            this.record = record;
         }
 
         @Override
         public Method method() {
             return request.prologue().method();
+        }
+
+        @Override
+        public ExchangeRecord record() {
+            return record;
         }
 
         @Override
@@ -129,12 +191,15 @@ public final class Http2Handler implements Handler {
         @Override
         public UpstreamCall.HeaderLines headerLines(ResolvedRoute route, Target target) {
             HeaderRules.Forwarding forwarding = client.forwarding(route, target, host);
-            return out -> HeaderRules.writeToUpstream(request.headers(), out, forwarding);
+            return out -> HeaderRules.writeToUpstream(request.headers(), out, forwarding, ids);
         }
 
         @Override
         public RequestBody body() {
-            return RequestBody.of(request);
+            if (body == null) {
+                body = RequestBody.of(request);
+            }
+            return body;
         }
 
         @Override
@@ -142,13 +207,13 @@ public final class Http2Handler implements Handler {
             UnaryOperator<String> rewriteLocation = location -> host == null ? location
                     : route.rewriteLocation(location, target, client.scheme(), host);
             return ResponseRelay.relay(answered.response(), answered.connection(),
-                    new Http2Response(answered.response(), response, rewriteLocation));
+                    new Http2Response(answered.response(), response, rewriteLocation), record);
         }
 
         @Override
         public void reply(Status status, String text) {
             response.headers().clear();
-            ErrorReplies.send(response, status, text.getBytes(StandardCharsets.UTF_8));
+            Http2Handler.reply(response, record, status, text.getBytes(StandardCharsets.UTF_8));
         }
     }
 }

@@ -46,6 +46,8 @@ public final class RequestBody {
     private boolean streamed;
     private boolean complete;
     private long consumed;
+    /** Bytes read from the client so far, whichever way. */
+    private long received;
 
     private RequestBody(long length, Source source) {
         this.length = length;
@@ -99,6 +101,9 @@ public final class RequestBody {
                 throw new ClientAbortedException(e);
             }
             complete = held != null;
+            if (held != null) {
+                received += held.length;
+            }
         }
         return held != null;
     }
@@ -120,6 +125,11 @@ public final class RequestBody {
         return !streamed;
     }
 
+    /** The body's bytes read from the client so far (for the access log). */
+    public long received() {
+        return received;
+    }
+
     /** Whether the body was read to its end, so that whatever follows it on the connection is a new request. */
     public boolean complete() {
         return complete;
@@ -134,6 +144,9 @@ public final class RequestBody {
         streamed = true;
         try {
             int read = source.read(buffer, 0, buffer.length);
+            if (read > 0) {
+                received += read;
+            }
             if (read < 0) {
                 complete = true;
             } else if (length >= 0 && (consumed += read) >= length) {
@@ -157,8 +170,10 @@ public final class RequestBody {
                 read += n;
             }
         } catch (IOException | RuntimeException e) {
+            received += read;
             throw new ClientAbortedException(e);
         }
+        received += read;
         if (read < size) {
             throw new ClientAbortedException(new EOFException("request body ended after " + read + " bytes"));
         }

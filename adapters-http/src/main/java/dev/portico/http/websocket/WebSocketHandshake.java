@@ -4,6 +4,8 @@ import dev.portico.http.forward.ClientWriter;
 import dev.portico.http.forward.HeaderRules;
 import dev.portico.http.forward.ResponseHeaders;
 import dev.portico.http.forward.ResponseRelay;
+import dev.portico.http.observe.Correlation;
+import dev.portico.http.observe.ExchangeRecord;
 import dev.portico.http.upstream.UpstreamConnection;
 import dev.portico.http.upstream.UpstreamExchange;
 import dev.portico.http.upstream.UpstreamResponse;
@@ -37,10 +39,10 @@ public final class WebSocketHandshake {
 
     /** The client's upgrade request, with its end-to-end headers and Portico's forwarding headers, to the target. */
     public static void sendRequest(UpstreamConnection connection, String method, String rawTarget, Headers client,
-                            HeaderRules.Forwarding forwarding) {
+                            HeaderRules.Forwarding forwarding, Correlation ids) {
         HeadWriter out = connection.requestHead();
         out.writeLatin1(method).write(' ').writeLatin1(rawTarget).write(HTTP_1_1_CRLF);
-        HeaderRules.writeToUpstream(client, out, forwarding);
+        HeaderRules.writeToUpstream(client, out, forwarding, ids);
         out.write(UPGRADE);
         connection.write(out);
     }
@@ -56,9 +58,10 @@ public final class WebSocketHandshake {
     }
 
     /** The target's 101 to the client, with its Sec-WebSocket-Accept, -Protocol and -Extensions. */
-    public static void switchProtocols(ConnectionContext client, ResponseHead head) {
+    public static void switchProtocols(ConnectionContext client, ResponseHead head, String requestId) {
         HeadWriter out = new HeadWriter(512).write(SWITCHING);
-        ResponseHeaders.headerLines(out, head, new ResponseHeaders.Changes(UnaryOperator.identity(), null, false));
+        ResponseHeaders.headerLines(out, head, new ResponseHeaders.Changes(UnaryOperator.identity(), null, false,
+                requestId));
         out.write(UPGRADE);
         ClientWriter.of(client).write(out.array(), 0, out.length());
     }
@@ -70,24 +73,27 @@ public final class WebSocketHandshake {
      *                          with a 502 or 504
      */
     public static void relayRefusal(ConnectionContext client, ResponseHead head, UpstreamConnection connection,
-                             UnaryOperator<String> rewriteLocation) {
+                             UnaryOperator<String> rewriteLocation, ExchangeRecord record) {
         // the connection was the WebSocket's alone: it closes, never goes to the pool
         connection.doNotReuse();
         UpstreamResponse response = UpstreamExchange.framed(head, Method.GET, connection);
         ResponseRelay.Ending ending = ResponseRelay.toHttp1(response, connection, () -> ClientWriter.of(client), true, false,
-                new ResponseHeaders.Changes(rewriteLocation, null, false));
+                new ResponseHeaders.Changes(rewriteLocation, null, false, record.requestId()), record);
         if (ending instanceof ResponseRelay.Ending.UpstreamFailedBeforeBody(Exception cause)) {
             throw cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
         }
     }
 
     /** A reply of Portico's own (404, 502, 503, 504), in the words ErrorReplies uses. */
-    public static void reply(ConnectionContext client, int code, String reason, String text) {
+    public static void reply(ConnectionContext client, int code, String reason, String text, ExchangeRecord record) {
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        record.status(code);
+        record.addBytesOut(body.length);
         BufferData out = BufferData.growing(256 + body.length);
         out.writeAscii("HTTP/1.1 " + code + " " + reason + "\r\n");
         out.writeAscii("Content-Type: text/plain; charset=UTF-8\r\n");
         HeaderRules.SERVER.writeHttp1Header(out);
+        out.writeAscii("X-Request-Id: " + record.requestId() + "\r\n");
         out.writeAscii("Content-Length: " + body.length + "\r\n");
         out.write(CLOSE);
         out.write(CRLF);

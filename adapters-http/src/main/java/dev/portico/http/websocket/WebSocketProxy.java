@@ -16,6 +16,8 @@ import dev.portico.domain.routing.RoutingTable;
 import dev.portico.http.client.ClosingConnection;
 import dev.portico.http.forward.ErrorReplies;
 import dev.portico.http.forward.HeaderRules;
+import dev.portico.http.observe.Correlation;
+import dev.portico.http.observe.ExchangeRecord;
 import dev.portico.http.upstream.UpstreamConnection;
 import dev.portico.http.upstream.UpstreamConnections;
 import dev.portico.http.upstream.UpstreamFailure;
@@ -85,12 +87,15 @@ public final class WebSocketProxy implements AutoCloseable {
      * @param rawQuery the query as sent, '?' included, or empty
      * @param headers  every header line of the request
      * @param key      what the upstream's hash policy may hash, asked for only when it hashes
+     * @param record   the exchange, told the route, the target, the status and, for a WebSocket, its bytes
      */
     public ServerConnection upgrade(ConnectionContext client, String method, String host, String rawPath,
-                                    String rawQuery, WritableHeaders<?> headers, Supplier<RequestKey> key) {
+                                    String rawQuery, WritableHeaders<?> headers, Supplier<RequestKey> key,
+                                    Correlation ids, ExchangeRecord record) {
         if (!(routes.resolve(host, rawPath) instanceof ResolvedRoute route)) {
             return null;
         }
+        record.routed(route);
         String upstreamName = route.upstream().name();
         InetAddress clientAddress = client.remotePeer().address() instanceof InetSocketAddress inet
                 ? inet.getAddress() : null;
@@ -100,40 +105,44 @@ public final class WebSocketProxy implements AutoCloseable {
                 ? key.get() : RequestKey.NONE);
         if (!(selection instanceof Selection.Chosen chosen)) {
             WebSocketHandshake.reply(client, 503, "Service Unavailable",
-                    replies.noTarget(upstreamName, selection == Selection.AllFull.INSTANCE));
+                    replies.noTarget(upstreamName, selection == Selection.AllFull.INSTANCE), record);
             return ClosingConnection.INSTANCE;
         }
         Target target = chosen.target();
         Lease lease = chosen.lease();
+        record.attempt(target);
         UpstreamConnection connection;
         try {
             connection = connections.connectFresh(target);
         } catch (RuntimeException e) {
             UpstreamFailure failure = UpstreamFailure.ofConnect(e);
             lease.release(failure.outcome());
-            return failed(client, route, target, failure, e, null);
+            return failed(client, route, target, failure, e, record);
         }
         boolean relayed = false;
         try {
             HeaderRules.Forwarding forwarding = HeaderRules.Client.of(clientAddress, client.isSecure(), trustedProxies)
                     .forwarding(route, target, host);
             String rawTarget = route.upstreamPath(target, rawPath) + rawQuery;
-            WebSocketHandshake.sendRequest(connection, method, rawTarget, headers, forwarding);
+            WebSocketHandshake.sendRequest(connection, method, rawTarget, headers, forwarding, ids);
             connection.awaitAnswerWithin(route.route().timeout());
             ResponseHead head = WebSocketHandshake.readHead(connection);
+            record.upstreamAnswered();
             connection.settle();
+            record.status(head.code());
             if (WebSocketHandshake.upgraded(head)) {
-                WebSocketHandshake.switchProtocols(client, head);
+                WebSocketHandshake.switchProtocols(client, head, ids.requestId());
+                record.webSocket();
                 relayed = true;
                 return new WebSocketRelay(this, client, connection, new WebSocketRelay.Opened(route.route().name(),
-                        host, rawPath, target, idleTimeout.apply(route), lease));
+                        host, rawPath, target, idleTimeout.apply(route), lease), record);
             }
             if (head.code() == 101) {
                 throw new IllegalStateException("101 to a protocol other than websocket");
             }
             try {
                 WebSocketHandshake.relayRefusal(client, head, connection, location -> host == null ? location
-                        : route.rewriteLocation(location, target, forwarding.scheme(), host));
+                        : route.rewriteLocation(location, target, forwarding.scheme(), host), record);
             } finally {
                 connection.close();
             }
@@ -142,7 +151,7 @@ public final class WebSocketProxy implements AutoCloseable {
             connection.close();
             UpstreamFailure failure = connection.failureOf(e);
             lease.release(failure.outcome());
-            return failed(client, route, target, failure, e, connection);
+            return failed(client, route, target, failure, e, record);
         } finally {
             if (!relayed) {
                 // a refusal relayed, or a failure already counted above (a lease counts only its first release)
@@ -152,13 +161,13 @@ public final class WebSocketProxy implements AutoCloseable {
     }
 
     private ServerConnection failed(ConnectionContext client, ResolvedRoute route, Target target,
-                                    UpstreamFailure failure, RuntimeException cause, UpstreamConnection connection) {
+                                    UpstreamFailure failure, RuntimeException cause, ExchangeRecord record) {
         LOG.log(Level.WARNING, "Upstream '" + route.upstream().name() + "' " + failure.description()
                 + " (WebSocket upgrade via route '" + route.route().name() + "' to " + target.url() + "): " + cause);
         if (failure.status() > 0) {
             try {
                 WebSocketHandshake.reply(client, failure.status(), failure.reason(),
-                        replies.upstreamFailed(route.upstream().name(), failure));
+                        replies.upstreamFailed(route.upstream().name(), failure), record);
             } catch (RuntimeException e) {
                 LOG.log(Level.DEBUG, "Could not tell the WebSocket client", e);
             }

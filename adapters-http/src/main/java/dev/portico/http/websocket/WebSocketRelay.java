@@ -3,6 +3,7 @@ package dev.portico.http.websocket;
 import dev.portico.domain.balancing.Lease;
 import dev.portico.domain.health.RequestOutcome;
 import dev.portico.domain.model.Target;
+import dev.portico.http.observe.ExchangeRecord;
 import dev.portico.http.upstream.RequestBody;
 import dev.portico.http.upstream.UpstreamConnection;
 
@@ -41,6 +42,8 @@ public final class WebSocketRelay implements ServerConnection {
     private final ConnectionContext client;
     private final UpstreamConnection upstream;
     private final Opened opened;
+    /** Its bytes in (from the client thread) and out (from the upstream thread); read once both have ended. */
+    private final ExchangeRecord record;
     private final Sink toClient;
     private final Sink toUpstream;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -56,8 +59,10 @@ public final class WebSocketRelay implements ServerConnection {
     public record Opened(String routeName, String host, String rawPath, Target target, Duration idleTimeout, Lease lease) {
     }
 
-    public WebSocketRelay(WebSocketProxy proxy, ConnectionContext client, UpstreamConnection upstream, Opened opened) {
+    public WebSocketRelay(WebSocketProxy proxy, ConnectionContext client, UpstreamConnection upstream, Opened opened,
+                          ExchangeRecord record) {
         this.proxy = proxy;
+        this.record = record;
         this.client = client;
         this.upstream = upstream;
         this.opened = opened;
@@ -108,6 +113,7 @@ public final class WebSocketRelay implements ServerConnection {
                 int available;
                 while ((available = data.available()) > 0) {
                     int read = data.read(buffer, 0, Math.min(buffer.length, available));
+                    record.addBytesIn(read);
                     toUpstream.forward(buffer, read);
                 }
             }
@@ -124,6 +130,7 @@ public final class WebSocketRelay implements ServerConnection {
             int read;
             while ((read = upstream.readBody(buffer, 0, buffer.length)) >= 0) {
                 lastActivityNanos = System.nanoTime();
+                record.addBytesOut(read);
                 toClient.forward(buffer, read);
             }
             LOG.log(Level.DEBUG, "WebSocket target closed its connection ({0})", this);

@@ -40,11 +40,17 @@ public final class RequestHead {
     private static final byte PROTO = 3;
     private static final byte FORWARDED_HOST = 4;
     private static final byte VIA = 5;
+    private static final byte REQUEST_ID = 6;
+    private static final byte TRACEPARENT = 7;
+    private static final byte TRACESTATE = 8;
 
     public static final int X_FORWARDED_FOR_VALUE = FOR;
     public static final int X_FORWARDED_PROTO_VALUE = PROTO;
     public static final int X_FORWARDED_HOST_VALUE = FORWARDED_HOST;
     public static final int VIA_VALUE = VIA;
+    public static final int REQUEST_ID_VALUE = REQUEST_ID;
+    public static final int TRACEPARENT_VALUE = TRACEPARENT;
+    public static final int TRACESTATE_VALUE = TRACESTATE;
 
     private static final boolean[] TCHAR = new boolean[256];
     /** What a method may hold: upper-case letters, '-' and '_', as nginx takes them (methods are case-sensitive). */
@@ -88,6 +94,9 @@ public final class RequestHead {
     private static final byte[] X_FORWARDED_PROTO = lower("x-forwarded-proto");
     private static final byte[] X_FORWARDED_HOST = lower("x-forwarded-host");
     private static final byte[] VIA_NAME = lower("via");
+    private static final byte[] X_REQUEST_ID = lower("x-request-id");
+    private static final byte[] TRACEPARENT_NAME = lower("traceparent");
+    private static final byte[] TRACESTATE_NAME = lower("tracestate");
     private static final byte[] COOKIE = lower("cookie");
     /**
      * Hop-by-hop headers (RFC 9110, 7.6.1), HTTP2-Settings (which only means anything with an h2c upgrade, never
@@ -517,6 +526,12 @@ public final class RequestHead {
             kind = FORWARDED_HOST;
         } else if (n == 3 && named(b, nameStart, n, VIA_NAME)) {
             kind = VIA;
+        } else if (n == 12 && named(b, nameStart, n, X_REQUEST_ID)) {
+            kind = REQUEST_ID;
+        } else if (n == 11 && named(b, nameStart, n, TRACEPARENT_NAME)) {
+            kind = TRACEPARENT;
+        } else if (n == 10 && named(b, nameStart, n, TRACESTATE_NAME)) {
+            kind = TRACESTATE;
         } else {
             for (byte[] dropped : DROPPED) {
                 if (n == dropped.length && named(b, nameStart, n, dropped)) {
@@ -725,8 +740,8 @@ public final class RequestHead {
     }
 
     /**
-     * The value of X-Forwarded-For or Via (several lines joined as one list), of X-Forwarded-Proto or X-Forwarded-Host
-     * (the first line); null when the client sent none.
+     * The value of X-Forwarded-For, Via, X-Request-Id, traceparent or tracestate (several lines joined as one list),
+     * of X-Forwarded-Proto or X-Forwarded-Host (the first line); null when the client sent none.
      */
     public String forwarding(int which) {
         String joined = null;

@@ -37,7 +37,9 @@ public final class ResponseHead {
         LOCATION,
         DATE,
         /** Kept unless the route sets its own policy. */
-        STRICT_TRANSPORT_SECURITY
+        STRICT_TRANSPORT_SECURITY,
+        /** Replaced by the request's id, which the client gets on every answer. */
+        REQUEST_ID
     }
 
     /** RFC 9110, 5.6.2: the characters of a token, which a field name is. */
@@ -288,6 +290,7 @@ public final class ResponseHead {
             case 7 -> is(start, "trailer") || is(start, "upgrade") ? Kind.HOP : Kind.PASS;
             case 8 -> is(start, "location") ? Kind.LOCATION : Kind.PASS;
             case 10 -> is(start, "connection") ? Kind.CONNECTION : is(start, "keep-alive") ? Kind.HOP : Kind.PASS;
+            case 12 -> is(start, "x-request-id") ? Kind.REQUEST_ID : Kind.PASS;
             case 14 -> is(start, "content-length") ? Kind.CONTENT_LENGTH : Kind.PASS;
             case 16 -> is(start, "proxy-connection") ? Kind.HOP : Kind.PASS;
             case 17 -> is(start, "transfer-encoding") ? Kind.TRANSFER_ENCODING : Kind.PASS;
