@@ -32,7 +32,9 @@ import io.helidon.webserver.http2.Http2ConnectionProvider;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
@@ -208,6 +210,20 @@ public final class Proxy implements AutoCloseable {
     /** Requests being forwarded now, on every proxy listener. */
     public int requestsInFlight() {
         return http1.forwarder().inFlight();
+    }
+
+    /** Open client connections by listener, then protocol (see {@link ClientConnections#openByProtocol()}). */
+    public Map<String, Map<String, Integer>> openConnectionsByProtocol() {
+        Map<String, Map<String, Integer>> counts = new TreeMap<>();
+        for (ClientConnections listener : listeners) {
+            counts.put(listener.listener(), listener.openByProtocol());
+        }
+        return counts;
+    }
+
+    /** Open WebSockets by route. */
+    public Map<String, Integer> openWebSocketsByRoute() {
+        return webSockets.openByRoute();
     }
 
     /** Open client connections of all proxy listeners, TLS handshakes in progress included. */

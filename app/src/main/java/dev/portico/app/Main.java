@@ -67,6 +67,8 @@ public final class Main {
                 }
             });
         }
+        // SIGHUP, as logrotate's postrotate sends it: the access log's file is opened again by its path
+        Signal.handle(new Signal("HUP"), signal -> portico.reopenLogs());
         Runtime.getRuntime().addShutdownHook(new Thread(portico::close, "portico-shutdown"));
         try {
             stopped.await();

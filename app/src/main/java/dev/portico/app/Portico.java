@@ -2,9 +2,11 @@ package dev.portico.app;
 
 import dev.portico.admin.AdminApi;
 import dev.portico.admin.HealthProbes;
+import dev.portico.admin.MetricsEndpoint;
 import dev.portico.domain.health.TargetHealth;
 import dev.portico.domain.health.TargetKey;
 import dev.portico.domain.health.TargetStates;
+import dev.portico.domain.model.ServedCertificate;
 import dev.portico.domain.port.CertificateOutcome;
 import dev.portico.domain.service.AdminTokens.InitialToken;
 import dev.portico.domain.service.AdminTokens;
@@ -15,6 +17,10 @@ import dev.portico.domain.service.Routing;
 import dev.portico.http.Proxy;
 import dev.portico.http.ProxySettings;
 import dev.portico.http.health.ActiveHealthChecks;
+import dev.portico.http.metrics.ProxyMetrics;
+import dev.portico.http.observe.AccessLog;
+import dev.portico.http.observe.ExchangeSink;
+import dev.portico.http.observe.Observation;
 import dev.portico.http.tls.CertificateRegistry;
 import dev.portico.http.tls.CertificateWatcher;
 import dev.portico.http.tls.SniKeyManager;
@@ -41,7 +47,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 /** The composition root: every part of Portico is created and connected here, with plain {@code new}. */
 public final class Portico implements AutoCloseable {
@@ -65,9 +73,12 @@ public final class Portico implements AutoCloseable {
     private final NodeState state;
     private final Duration shutdownGrace;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Null when the access log is off. */
+    private final AccessLog accessLog;
 
     private Portico(Database database, ActiveHealthChecks healthChecks, Proxy proxy, WebServer server, Thread poller,
-                    CertificateWatcher watcher, NodeState state, Duration shutdownGrace) {
+                    CertificateWatcher watcher, NodeState state, Duration shutdownGrace, AccessLog accessLog) {
+        this.accessLog = accessLog;
         this.state = state;
         this.shutdownGrace = shutdownGrace;
         this.watcher = watcher;
@@ -110,22 +121,37 @@ public final class Portico implements AutoCloseable {
             CertificateWatcher watcher = watchCertificateFiles(registry);
             closeOnFailure.push(watcher::close);
 
-            Proxy proxy = createProxy(settings, routing);
+            AccessLog accessLog = accessLog(settings.observability());
+            if (accessLog != null) {
+                closeOnFailure.push(accessLog::close);
+            }
+            ProxyMetrics metrics = new ProxyMetrics(states, settings.observability().metricsBuckets());
+            metrics.reconcile(routing.current().configuration());
+            routing.onSwap(metrics::reconcile);
+            Proxy proxy = createProxy(settings, routing, metrics, accessLog);
             closeOnFailure.push(proxy::close);
+            metrics.connections(proxy::openConnectionsByProtocol);
+            metrics.webSockets(proxy::openWebSocketsByRoute);
+            metrics.certificates(() -> registry.list().stream().collect(Collectors.toMap(ServedCertificate::name,
+                    ServedCertificate::notAfter, (one, other) -> one, TreeMap::new)));
+            if (accessLog != null) {
+                metrics.accessLogDropped(accessLog::dropped);
+            }
             // drained or removed targets' connections close as their requests end, and so do WebSockets whose route
             // or target went away (1001); all others stay open
             routing.onSwap(proxy::reconcile);
             AdminApi admin = AdminApi.create(new AdminApi.Ports(configuration, configuration, configuration, tokens,
                     tokens, new AuditTrail(database.auditLog()), routing, certificates));
             NodeState state = new NodeState(routing, Clock.systemUTC());
-            WebServer server = listen(settings, proxy, admin, new HealthProbes(state), registry);
+            WebServer server = listen(settings, proxy, admin, new HealthProbes(state), new MetricsEndpoint(metrics),
+                    registry);
             closeOnFailure.push(server::stop);
 
             Thread poller = Thread.ofVirtual().name("portico-config-poller")
-                    .start(() -> pollForChanges(routing, tokens, certificates, registry, settings, state));
+                    .start(() -> pollForChanges(routing, tokens, certificates, registry, settings, state, metrics));
             logServing(settings, server, routing);
             return new Portico(database, healthChecks, proxy, server, poller, watcher, state,
-                    settings.shutdownGrace());
+                    settings.shutdownGrace(), accessLog);
         } catch (RuntimeException e) {
             while (!closeOnFailure.isEmpty()) {
                 try {
@@ -153,13 +179,35 @@ public final class Portico implements AutoCloseable {
         }
     }
 
-    private static Proxy createProxy(Settings settings, Routing routing) {
+    private static Proxy createProxy(Settings settings, Routing routing, ProxyMetrics metrics, AccessLog accessLog) {
         ProxySettings proxySettings = ProxySettings.fromTrustedProxies(settings.trustedProxies())
                 .withClients(settings.clients()).withDetailedErrors(settings.detailedErrors());
+        Observation observation = new Observation(accessLog == null ? metrics : ExchangeSink.both(accessLog, metrics),
+                settings.observability().startTraces());
         // With an ephemeral HTTPS port (tests), redirects keep the default 443: the port is known only later.
         return Proxy.create(routing, settings.httpsPort() > 0
-                ? proxySettings.withHttpsPort(settings.httpsPort()) : proxySettings,
+                ? proxySettings.withHttpsPort(settings.httpsPort()) : proxySettings, metrics, observation,
                 route -> route.route().webSocketIdleTimeout());
+    }
+
+    /** The access log the settings ask for; null when it is off. A file that cannot be written stops the start. */
+    private static AccessLog accessLog(Settings.Observability observability) {
+        String where = observability.accessLog();
+        if (where.equals(Settings.Observability.OFF)) {
+            return null;
+        }
+        if (where.equals(Settings.Observability.STDOUT)) {
+            return AccessLog.toStandardOutput(observability.accessLogFormat());
+        }
+        Path file = Path.of(where).toAbsolutePath();
+        Path directory = file.getParent();
+        if (Files.exists(file) ? !Files.isWritable(file) : directory == null || !Files.isDirectory(directory)
+                || !Files.isWritable(directory)) {
+            throw new IllegalStateException("cannot write the access log to " + file + " (PORTICO_ACCESS_LOG): "
+                    + (Files.exists(file) ? "the file is not writable" : "its directory does not exist or is not"
+                    + " writable"));
+        }
+        return AccessLog.toFile(file, observability.accessLogFormat());
     }
 
     /**
@@ -167,7 +215,7 @@ public final class Portico implements AutoCloseable {
      * probes on a listener of their own when one is configured.
      */
     private static WebServer listen(Settings settings, Proxy proxy, AdminApi admin, HealthProbes probes,
-                                    CertificateRegistry registry) {
+                                    MetricsEndpoint metrics, CertificateRegistry registry) {
         WebServerConfig.Builder builder = WebServer.builder()
                 .shutdownHook(false)
                 .host(settings.httpHost())
@@ -184,6 +232,8 @@ public final class Portico implements AutoCloseable {
                         .idleConnectionPeriod(ADMIN_IDLE_SWEEP))
                 .routing(ADMIN_SOCKET, routing -> {
                     probes.register(routing);
+                    // before the API's own paths: its token filter guards /metrics too
+                    metrics.register(routing);
                     admin.register(routing);
                 })
                 .putSocket(HTTPS_SOCKET, socket -> {
@@ -198,7 +248,12 @@ public final class Portico implements AutoCloseable {
                 .putSocket(HEALTH_SOCKET, socket -> socket.host(settings.healthHost()).port(port)
                         .idleConnectionTimeout(settings.clients().keepAliveTimeout())
                         .idleConnectionPeriod(ADMIN_IDLE_SWEEP))
-                .routing(HEALTH_SOCKET, probes::register));
+                .routing(HEALTH_SOCKET, routing -> {
+                    probes.register(routing);
+                    if (settings.observability().metricsPublic()) {
+                        metrics.register(routing);
+                    }
+                }));
         WebServer server = builder.build().start();
         if (!server.isRunning()) {
             // Helidon logs a listener that cannot bind, closes the others and returns: a process that stayed up
@@ -270,11 +325,13 @@ public final class Portico implements AutoCloseable {
      * database went away or came back.
      */
     private static void pollForChanges(Routing routing, AdminTokens tokens, Certificates certificates,
-                                       CertificateRegistry registry, Settings settings, NodeState state) {
+                                       CertificateRegistry registry, Settings settings, NodeState state,
+                                       ProxyMetrics metrics) {
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 Thread.sleep(settings.pollInterval());
                 if (routing.refreshIfChanged()) {
+                    metrics.configurationReloaded(true);
                     LOG.log(Level.INFO, "Loaded configuration revision {0,number,#} changed by another node",
                             routing.current().revision());
                     // Certificate writes take a revision too: another node may have stored or deleted one.
@@ -285,6 +342,7 @@ public final class Portico implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
+                metrics.configurationReloaded(false);
                 state.databaseUnreachable(e);
                 LOG.log(Level.DEBUG, "Could not poll the database for changes", e);
             }
@@ -426,5 +484,16 @@ public final class Portico implements AutoCloseable {
         server.stop();
         proxy.close();
         database.close();
+        if (accessLog != null) {
+            accessLog.close();
+        }
+    }
+
+    /** SIGHUP: the access log's file is opened again by its path (after logrotate moved it). */
+    public void reopenLogs() {
+        if (accessLog != null) {
+            accessLog.reopen();
+            LOG.log(Level.INFO, "Reopening the access log");
+        }
     }
 }

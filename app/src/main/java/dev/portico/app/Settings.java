@@ -1,6 +1,8 @@
 package dev.portico.app;
 
 import dev.portico.http.client.ClientLimits;
+import dev.portico.http.metrics.ProxyMetrics;
+import dev.portico.http.observe.AccessLogFormat;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -23,6 +25,7 @@ import java.util.Optional;
  * @param shutdownGrace how long requests in flight get to finish when Portico is told to stop
  * @param healthHost    where the health probes' own listener binds, when {@code healthPort} is set
  * @param healthPort    the health probes' own listener's port; empty: the probes are on the admin listener only
+ * @param observability the access log, request tracing and metrics
  */
 public record Settings(Path dataDir,
                        String httpHost, int httpPort,
@@ -33,7 +36,53 @@ public record Settings(Path dataDir,
                        Optional<String> databaseUrl, String databaseUser, String databasePassword,
                        Duration pollInterval, ClientLimits clients, int targetMaxConnections,
                        boolean detailedErrors, Duration shutdownGrace, String healthHost,
-                       Optional<Integer> healthPort) {
+                       Optional<Integer> healthPort, Observability observability) {
+
+    /**
+     * What Portico tells of its traffic.
+     *
+     * @param accessLog       {@code stdout}, {@code off}, or the path of a file
+     * @param accessLogFormat the access log's lines
+     * @param startTraces     whether a request that came without a W3C traceparent gets one of Portico's
+     * @param metricsPublic   whether {@code /metrics} is also served, without a token, on the health listener
+     * @param metricsBuckets  the latency histograms' bucket bounds, in seconds
+     */
+    public record Observability(String accessLog, AccessLogFormat accessLogFormat, boolean startTraces,
+                                boolean metricsPublic, List<Double> metricsBuckets) {
+        public static final String STDOUT = "stdout";
+        public static final String OFF = "off";
+
+        static Observability fromEnvironment(Map<String, String> env, List<String> problems) {
+            String accessLog = env.getOrDefault("PORTICO_ACCESS_LOG", STDOUT).strip();
+            if (accessLog.isEmpty()) {
+                problems.add("PORTICO_ACCESS_LOG must be stdout, off or the path of a file");
+            }
+            String formatName = env.getOrDefault("PORTICO_ACCESS_LOG_FORMAT", "json");
+            AccessLogFormat format = AccessLogFormat.named(formatName);
+            if (format == null) {
+                problems.add("PORTICO_ACCESS_LOG_FORMAT must be json or combined, got '" + formatName + "'");
+                format = AccessLogFormat.JSON;
+            }
+            String tracing = env.getOrDefault("PORTICO_TRACING", "off").strip();
+            if (!tracing.equals("off") && !tracing.equals("generate")) {
+                problems.add("PORTICO_TRACING must be off (pass a client's traceparent on) or generate (also start"
+                        + " one when none came), got '" + tracing + "'");
+            }
+            boolean metricsPublic = bool(env, "PORTICO_METRICS_PUBLIC", problems);
+            if (metricsPublic && !env.containsKey("PORTICO_HEALTH_PORT")) {
+                problems.add("PORTICO_METRICS_PUBLIC=true serves /metrics on the health listener: set"
+                        + " PORTICO_HEALTH_PORT too");
+            }
+            List<Double> buckets = ProxyMetrics.DEFAULT_BUCKETS;
+            try {
+                buckets = ProxyMetrics.buckets(env.get("PORTICO_METRICS_BUCKETS"));
+            } catch (IllegalArgumentException e) {
+                problems.add("PORTICO_METRICS_BUCKETS must list seconds in ascending order, such as"
+                        + " 0.005,0.05,0.5,5: " + e.getMessage());
+            }
+            return new Observability(accessLog, format, tracing.equals("generate"), metricsPublic, buckets);
+        }
+    }
 
     /** Thrown when the environment holds values Portico cannot use; the message lists each of them. */
     public static final class InvalidSettings extends RuntimeException {
@@ -87,6 +136,7 @@ public record Settings(Path dataDir,
         String healthHost = env.getOrDefault("PORTICO_HEALTH_HOST", "0.0.0.0");
         Optional<Integer> healthPort = env.containsKey("PORTICO_HEALTH_PORT") && !env.get("PORTICO_HEALTH_PORT").isBlank()
                 ? Optional.of(port(env, "PORTICO_HEALTH_PORT", 0, problems)) : Optional.empty();
+        Observability observability = Observability.fromEnvironment(env, problems);
         if (!problems.isEmpty()) {
             throw new InvalidSettings(problems);
         }
@@ -94,7 +144,7 @@ public record Settings(Path dataDir,
                 env.getOrDefault("PORTICO_TRUSTED_PROXIES", ""),
                 databaseUrl, env.getOrDefault("PORTICO_DATABASE_USER", ""),
                 env.getOrDefault("PORTICO_DATABASE_PASSWORD", ""), Duration.ofMillis(pollMs), clients,
-                targetMaxConnections, detailedErrors, shutdownGrace, healthHost, healthPort);
+                targetMaxConnections, detailedErrors, shutdownGrace, healthHost, healthPort, observability);
     }
 
     /** The client timeouts and limits of the proxy listeners; nginx's defaults where nginx has one. */

@@ -90,6 +90,7 @@ class ArchitectureTest {
                 .layer("websocket").definedBy("dev.portico.http.websocket..")
                 .layer("forward").definedBy("dev.portico.http.forward..")
                 .layer("observe").definedBy("dev.portico.http.observe..")
+                .layer("metrics").definedBy("dev.portico.http.metrics..")
                 .layer("upstream").definedBy("dev.portico.http.upstream..")
                 .layer("wire").definedBy("dev.portico.http.wire..")
                 .layer("tls").definedBy("dev.portico.http.tls..")
@@ -99,10 +100,12 @@ class ArchitectureTest {
                 .whereLayer("http1").mayOnlyBeAccessedByLayers("proxy")
                 .whereLayer("http2").mayOnlyBeAccessedByLayers("proxy")
                 .whereLayer("websocket").mayOnlyBeAccessedByLayers("proxy", "http1")
-                .whereLayer("forward").mayOnlyBeAccessedByLayers("proxy", "http1", "http2", "websocket")
-                .whereLayer("observe").mayOnlyBeAccessedByLayers("proxy", "http1", "http2", "websocket", "forward")
+                .whereLayer("forward").mayOnlyBeAccessedByLayers("proxy", "http1", "http2", "websocket", "metrics")
+                .whereLayer("metrics").mayNotBeAccessedByAnyLayer()
+                .whereLayer("observe").mayOnlyBeAccessedByLayers("proxy", "http1", "http2", "websocket", "forward",
+                        "metrics")
                 .whereLayer("upstream").mayOnlyBeAccessedByLayers("proxy", "http1", "http2", "websocket", "forward",
-                        "health")
+                        "health", "metrics")
                 .whereLayer("wire").mayOnlyBeAccessedByLayers("proxy", "client", "http1", "http2", "websocket",
                         "forward", "upstream", "health")
                 .check(portico);

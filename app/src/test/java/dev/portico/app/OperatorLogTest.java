@@ -93,8 +93,9 @@ class OperatorLogTest {
         try (ServerSocket closed = new ServerSocket(0)) {
             refusing = closed.getLocalPort();
         }
+        // the access log (stdout) is another stream, with a test of its own
         portico = PorticoProcess.start(dir.resolve("data"), TOKEN, "256m", Map.of("PORTICO_LOG_FORMAT", "json",
-                "PORTICO_POLL_INTERVAL_MS", "50"));
+                "PORTICO_POLL_INTERVAL_MS", "50", "PORTICO_ACCESS_LOG", "off"));
         AdminClient admin = AdminClient.of(portico.adminPort(), TOKEN);
         assertThat(admin.put("/v1/certificates/log", "{\"certFile\":\"" + cert + "\",\"keyFile\":\"" + key + "\"}")
                 .statusCode()).isEqualTo(201);

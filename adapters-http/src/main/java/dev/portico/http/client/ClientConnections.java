@@ -82,6 +82,29 @@ public final class ClientConnections implements ServerConnectionSelector {
         return open.get();
     }
 
+    /**
+     * Open client connections by protocol: {@code http/1.1} (HTTP/1.x and WebSockets), {@code h2},
+     * {@code tls-handshake}, and {@code pending} (accepted, its first bytes not read yet).
+     */
+    public Map<String, Integer> openByProtocol() {
+        int h2 = 0;
+        int http11 = 0;
+        for (Front front : fronts) {
+            if (front.speaksHttp2) {
+                h2++;
+            } else if (front.chosen != null) {
+                http11++;
+            }
+        }
+        int handshakes = handshaking.size();
+        return Map.of("http/1.1", http11, "h2", h2, "tls-handshake", handshakes,
+                "pending", Math.max(0, open.get() - h2 - http11 - handshakes));
+    }
+
+    public String listener() {
+        return listener;
+    }
+
     @Override
     public int bytesToIdentifyConnection() {
         return 0;
@@ -210,6 +233,7 @@ public final class ClientConnections implements ServerConnectionSelector {
         private final ConnectionContext ctx;
         private final ClientDeadlines.Watch watch;
         private volatile ServerConnection chosen;
+        private volatile boolean speaksHttp2;
         private volatile boolean closing;
 
         public Front(ConnectionContext ctx, ClientDeadlines.Watch watch) {
@@ -243,6 +267,7 @@ public final class ClientConnections implements ServerConnectionSelector {
             HelidonSocket socket = ctx.serverSocket();
             boolean negotiated = socket.protocolNegotiated();
             if (negotiated ? "h2".equals(socket.protocol()) : startsWithPreface(ctx.dataReader(), watch)) {
+                speaksHttp2 = true;
                 return http2(watched);
             }
             return http1.connection(watched, watch);

@@ -32,7 +32,9 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -173,6 +175,15 @@ public final class WebSocketProxy implements AutoCloseable {
             }
         }
         return ClosingConnection.INSTANCE;
+    }
+
+    /** Open WebSockets by the name of the route they were opened on. */
+    public Map<String, Integer> openByRoute() {
+        Map<String, Integer> counts = new HashMap<>();
+        for (WebSocketRelay relay : open) {
+            counts.merge(relay.opened().routeName(), 1, Integer::sum);
+        }
+        return counts;
     }
 
     /** Called by a relay once it runs. */
