@@ -9,6 +9,7 @@ import dev.portico.http.client.AdmittingSslContext;
 import dev.portico.http.client.ClientConnections;
 import dev.portico.http.client.ClientDeadlines;
 import dev.portico.http.client.ClientLimits;
+import dev.portico.http.client.TlsSessions;
 import dev.portico.http.forward.ErrorReplies;
 import dev.portico.http.forward.ExchangeObserver;
 import dev.portico.http.forward.Forwarder;
@@ -96,11 +97,13 @@ public final class Proxy implements AutoCloseable {
         HttpsPolicy https = new HttpsPolicy(settings.httpsPort());
         ErrorReplies replies = new ErrorReplies(settings.detailedErrors());
         Forwarder forwarder = new Forwarder(new UpstreamCall(connections), observer, replies);
-        Http2Handler handler = new Http2Handler(routes, settings.trustedProxies(), https, forwarder, observation);
+        TlsSessions tlsSessions = new TlsSessions();
+        Http2Handler handler = new Http2Handler(routes, settings.trustedProxies(), https, forwarder, observation,
+                tlsSessions);
         WebSocketProxy webSockets = new WebSocketProxy(routes, settings.trustedProxies(), connections,
                 webSocketIdleTimeout, replies);
         Http1Connection.Shared http1 = new Http1Connection.Shared(forwarder, routes, https, settings.trustedProxies(),
-                webSockets, settings.clients(), observation);
+                webSockets, settings.clients(), observation, tlsSessions);
         return new Proxy(settings, connections, handler, webSockets, http1);
     }
 
@@ -138,10 +141,10 @@ public final class Proxy implements AutoCloseable {
         Http2Config http2 = Http2Config.builder().maxConcurrentStreams(limits.maxStreams()).build();
         ClientConnections front = new ClientConnections(listener.name(), limits, deadlines,
                 new Http2ConnectionProvider().create(listener.name(), http2, ProtocolConfigs.create(List.of(http2))),
-                (ctx, watch) -> new Http1Connection(http1, ctx, watch));
+                (ctx, watch) -> new Http1Connection(http1, ctx, watch), http1.tlsSessions());
         listeners.add(front);
         listener.tls().ifPresent(tls -> listener.tls(Tls.builder().from(tls.prototype())
-                .sslContext(new AdmittingSslContext(tls.sslContext(), front::admit)).build()));
+                .sslContext(new AdmittingSslContext(tls.sslContext(), front)).build()));
         listener.maxPayloadSize(-1)
                 .contentEncoding(PassThroughContentCoding.INSTANCE)
                 .connectionOptions(options -> options.tcpNoDelay(true))

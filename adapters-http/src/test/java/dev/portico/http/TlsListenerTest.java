@@ -1,5 +1,7 @@
 package dev.portico.http;
 
+import dev.portico.http.observe.ExchangeRecord;
+
 import io.helidon.common.tls.Tls;
 
 import org.junit.jupiter.api.AfterAll;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -24,6 +27,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 import static dev.portico.http.ProxyServer.everythingTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Behind a TLS listener, the client's scheme is https: in X-Forwarded-Proto and in rewritten Locations. */
 class TlsListenerTest {
@@ -71,6 +75,26 @@ class TlsListenerTest {
         assertThat(response.headers().firstValue("X-Seen-Proto")).hasValue("https");
         assertThat(response.headers().firstValue("Location")).hasValue("https://127.0.0.1:" + proxy.port()
                 + "/signed-in");
+    }
+
+    @Test
+    void theExchangeRecordNamesTheTlsVersionAndTheServerNameTheClientAskedForOverHttp1AndHttp2() throws Exception {
+        for (HttpClient.Version version : List.of(HttpClient.Version.HTTP_1_1, HttpClient.Version.HTTP_2)) {
+            proxy.exchanges.clear();
+            HttpClient http = HttpClient.newBuilder().sslContext(client.sslContext()).version(version).build();
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                    URI.create("https://localhost:" + proxy.port() + "/logged")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.version()).isEqualTo(version);
+
+            ExchangeRecord record = await().atMost(Duration.ofSeconds(10)).until(
+                    () -> proxy.exchanges.stream().filter(r -> "/logged".equals(r.target())).findFirst().orElse(null),
+                    r -> r != null);
+            assertThat(record.protocol()).isEqualTo(version == HttpClient.Version.HTTP_2 ? "HTTP/2.0" : "HTTP/1.1");
+            assertThat(record.tls()).isEqualTo("TLSv1.3");
+            assertThat(record.serverName()).isEqualTo("localhost");
+            http.close();
+        }
     }
 
     /** A key pair and self-signed certificate for 127.0.0.1, made by the JDK's keytool. */

@@ -96,7 +96,7 @@ class ArchitectureTest {
                 .layer("tls").definedBy("dev.portico.http.tls..")
                 .layer("health").definedBy("dev.portico.http.health..")
                 .whereLayer("proxy").mayNotBeAccessedByAnyLayer()
-                .whereLayer("client").mayOnlyBeAccessedByLayers("proxy", "http1", "websocket")
+                .whereLayer("client").mayOnlyBeAccessedByLayers("proxy", "http1", "http2", "websocket")
                 .whereLayer("http1").mayOnlyBeAccessedByLayers("proxy")
                 .whereLayer("http2").mayOnlyBeAccessedByLayers("proxy")
                 .whereLayer("websocket").mayOnlyBeAccessedByLayers("proxy", "http1")

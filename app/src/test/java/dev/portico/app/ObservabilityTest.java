@@ -226,6 +226,45 @@ class ObservabilityTest {
     }
 
     @Test
+    void afterLogrotateMovesTheFileSighupStartsANewOneAndNoLineIsLost() throws Exception {
+        Path log = dir.resolve("process-access.log");
+        Path rotated = dir.resolve("process-access.log.1");
+        try (PorticoProcess process = PorticoProcess.start(dir.resolve("process"), TOKEN, "256m",
+                Map.of("PORTICO_ACCESS_LOG", log.toString()))) {
+            AdminClient processAdmin = AdminClient.of(process.adminPort(), TOKEN);
+            assertThat(processAdmin.put("/v1/upstreams/app", "{\"targets\":[{\"url\":\"" + upstream.url() + "\"}]}")
+                    .statusCode()).isEqualTo(201);
+            assertThat(processAdmin.put("/v1/routes/api", "{\"pathPrefix\":\"/api/\",\"upstream\":\"app\"}")
+                    .statusCode()).isEqualTo(201);
+            String base = "http://127.0.0.1:" + process.httpPort();
+            assertThat(getStatus(base + "/api/before")).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("/api/before"));
+
+            // logrotate's create mode: rename, create an empty file, then SIGHUP from postrotate
+            Files.move(log, rotated);
+            Files.createFile(log);
+            assertThat(getStatus(base + "/api/between")).isEqualTo(200);
+            process.hangUp();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                assertThat(getStatus(base + "/api/after")).isEqualTo(200);
+                return Files.readString(log).contains("/api/after");
+            });
+
+            String old = Files.readString(rotated);
+            assertThat(old).contains("/api/before").contains("/api/between");
+            assertThat(Files.readString(log)).doesNotContain("/api/before").doesNotContain("/api/between");
+            for (String line : (old + Files.readString(log)).split("\n")) {
+                assertThat(JSON.readTree(line).path("status").asInt()).as(line).isEqualTo(200);
+            }
+        }
+    }
+
+    private int getStatus(String url) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    @Test
     void anAccessLogThatCannotBeWrittenStopsTheStartWithOneLine() {
         Map<String, String> env = Map.of("PORTICO_DATA_DIR", dir.resolve("data" + starts++).toString(),
                 "PORTICO_HTTP_HOST", "127.0.0.1", "PORTICO_HTTP_PORT", "0", "PORTICO_HTTPS_PORT", "0",

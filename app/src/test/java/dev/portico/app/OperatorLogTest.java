@@ -133,7 +133,8 @@ class OperatorLogTest {
         assertThat(records).filteredOn(r -> r.path("message").asText().contains("could not be reached"))
                 .hasSizeGreaterThanOrEqualTo(3).allSatisfy(r -> {
                     assertThat(r.path("level").asText()).isEqualTo("warn");
-                    assertThat(r.path("message").asText()).endsWith("Connection refused (ConnectException)");
+                    assertThat(r.path("message").asText()).endsWith("Connection refused (ConnectException)")
+                            .containsPattern(", request [0-9a-f]{32}\\): ");
                 });
         assertThat(records).filteredOn(r -> r.path("message").asText().contains("is out of rotation"))
                 .first().satisfies(r -> assertThat(r.path("message").asText()).isEqualTo("Target http://127.0.0.1:"

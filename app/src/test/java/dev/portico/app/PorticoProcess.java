@@ -127,6 +127,11 @@ final class PorticoProcess implements AutoCloseable {
         new ProcessBuilder("kill", "-TERM", String.valueOf(process.pid())).inheritIO().start().waitFor();
     }
 
+    /** SIGHUP, as logrotate's postrotate sends it; returns at once. */
+    void hangUp() throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-HUP", String.valueOf(process.pid())).inheritIO().start().waitFor();
+    }
+
     /** SIGKILL: no shutdown hook, no flush, as a crash or the OOM killer would do it. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

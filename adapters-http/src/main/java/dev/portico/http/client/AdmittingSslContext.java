@@ -7,7 +7,6 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.security.KeyManagementException;
 import java.security.SecureRandom;
-import java.util.function.Predicate;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLContextSpi;
@@ -15,6 +14,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
@@ -26,15 +26,24 @@ import javax.net.ssl.TrustManager;
  * its certificates).
  */
 public final class AdmittingSslContext extends SSLContext {
-    public AdmittingSslContext(SSLContext inner, Predicate<Socket> admit) {
+    /** Who decides on each accepted connection, and learns its TLS socket. */
+    public interface Admission {
+        /** False refuses the connection: it is closed before its handshake. */
+        boolean admit(Socket raw);
+
+        /** The TLS socket that wraps an admitted connection. */
+        void wrapped(Socket raw, SSLSocket tls);
+    }
+
+    public AdmittingSslContext(SSLContext inner, Admission admit) {
         super(new Spi(inner, admit), inner.getProvider(), inner.getProtocol());
     }
 
     private static final class Spi extends SSLContextSpi {
         private final SSLContext inner;
-        private final Predicate<Socket> admit;
+        private final Admission admit;
 
-        public Spi(SSLContext inner, Predicate<Socket> admit) {
+        public Spi(SSLContext inner, Admission admit) {
             this.inner = inner;
             this.admit = admit;
         }
@@ -84,6 +93,13 @@ public final class AdmittingSslContext extends SSLContext {
             return inner.getSupportedSSLParameters();
         }
 
+        private Socket wrapped(Socket raw, Socket tls) {
+            if (tls instanceof SSLSocket ssl) {
+                admit.wrapped(raw, ssl);
+            }
+            return tls;
+        }
+
         /** Admits accepted sockets before wrapping them; every other use goes to the listener's own factory. */
         private final class Admitting extends SSLSocketFactory {
             @Override
@@ -99,18 +115,18 @@ public final class AdmittingSslContext extends SSLContext {
             /** The one Helidon uses: the server side of a handshake on an accepted connection. */
             @Override
             public Socket createSocket(Socket socket, String host, int port, boolean autoClose) throws IOException {
-                if (!admit.test(socket)) {
+                if (!admit.admit(socket)) {
                     throw new SocketException("the listener has as many connections as it may keep");
                 }
-                return inner.getSocketFactory().createSocket(socket, host, port, autoClose);
+                return wrapped(socket, inner.getSocketFactory().createSocket(socket, host, port, autoClose));
             }
 
             @Override
             public Socket createSocket(Socket socket, InputStream consumed, boolean autoClose) throws IOException {
-                if (!admit.test(socket)) {
+                if (!admit.admit(socket)) {
                     throw new SocketException("the listener has as many connections as it may keep");
                 }
-                return inner.getSocketFactory().createSocket(socket, consumed, autoClose);
+                return wrapped(socket, inner.getSocketFactory().createSocket(socket, consumed, autoClose));
             }
 
             @Override

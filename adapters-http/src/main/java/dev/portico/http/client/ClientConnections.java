@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLSocket;
 
 /**
  * Every client connection of one proxy listener, from its first moment to its end: the listener's only connection
@@ -30,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * limit, watched for deadlines ({@link ClientDeadlines}), and given to HTTP/2 (h2 by ALPN, or h2c's preface) or to
  * Portico's HTTP/1.x reader, with its writes under the send timeout.
  */
-public final class ClientConnections implements ServerConnectionSelector {
+public final class ClientConnections implements ServerConnectionSelector, AdmittingSslContext.Admission {
     private static final System.Logger LOG = System.getLogger(ClientConnections.class.getName());
     /** How often an HTTP/2 connection is looked at while its streams finish before it closes. */
     private static final Duration DRAIN_POLL = Duration.ofMillis(20);
@@ -43,6 +44,7 @@ public final class ClientConnections implements ServerConnectionSelector {
     private final ClientDeadlines deadlines;
     private final ServerConnectionSelector http2;
     private final Http1 http1;
+    private final TlsSessions tlsSessions;
     private final AtomicInteger open = new AtomicInteger();
     /** TLS connections admitted before their handshake, until their connection starts here. */
     private final Map<Endpoints, ClientDeadlines.Watch> handshaking = new ConcurrentHashMap<>();
@@ -67,14 +69,16 @@ public final class ClientConnections implements ServerConnectionSelector {
      * @param listener the listener's name, for the log
      * @param http2    Helidon's HTTP/2 selector for this listener
      * @param http1    Portico's HTTP/1.x reader
+     * @param tlsSessions where the TLS sockets of this listener's connections are known while they are open
      */
     public ClientConnections(String listener, ClientLimits limits, ClientDeadlines deadlines,
-                      ServerConnectionSelector http2, Http1 http1) {
+                      ServerConnectionSelector http2, Http1 http1, TlsSessions tlsSessions) {
         this.listener = listener;
         this.limits = limits;
         this.deadlines = deadlines;
         this.http2 = http2;
         this.http1 = http1;
+        this.tlsSessions = tlsSessions;
     }
 
     /** Open client connections of this listener, TLS handshakes in progress included. */
@@ -124,6 +128,7 @@ public final class ClientConnections implements ServerConnectionSelector {
      * A new TLS connection, before its handshake: counted, and watched from now on (the handshake and the first
      * request head must end within the header timeout). False when the listener is full: the socket is closed.
      */
+    @Override
     public boolean admit(Socket raw) {
         if (!countOne()) {
             closeQuietly(raw);
@@ -135,6 +140,7 @@ public final class ClientConnections implements ServerConnectionSelector {
                     open.decrementAndGet();
                     watches.remove(ended);
                     handshaking.remove(endpoints, ended);
+                    tlsSessions.remove(endpoints.remote(), endpoints.localPort());
                 });
         // a handshake is no idle connection; and a failed one leaves nothing here to end the watch: Helidon closes the
         // socket
@@ -143,6 +149,11 @@ public final class ClientConnections implements ServerConnectionSelector {
         watches.add(watch);
         handshaking.put(endpoints, watch);
         return true;
+    }
+
+    @Override
+    public void wrapped(Socket raw, SSLSocket tls) {
+        tlsSessions.add(raw.getRemoteSocketAddress(), raw.getLocalPort(), tls);
     }
 
     @Override

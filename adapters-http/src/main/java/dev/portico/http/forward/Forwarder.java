@@ -223,7 +223,7 @@ public final class Forwarder {
     }
 
     /** The innermost cause's message, as {@code Connection refused (ConnectException)}: wrappers add nothing. */
-    static String reason(Throwable cause) {
+    public static String reason(Throwable cause) {
         Throwable root = cause;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -233,6 +233,7 @@ public final class Forwarder {
     }
 
     private static String describe(ResolvedRoute route, Target target, ClientExchange exchange) {
-        return exchange.describe() + " via route '" + route.route().name() + "' to " + target.url();
+        return exchange.describe() + " via route '" + route.route().name() + "' to " + target.url() + ", request "
+                + exchange.record().requestId();
     }
 }

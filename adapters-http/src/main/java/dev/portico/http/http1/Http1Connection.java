@@ -8,6 +8,7 @@ import dev.portico.domain.routing.ResolvedRoute;
 import dev.portico.domain.routing.RoutingDecision;
 import dev.portico.http.client.ClientDeadlines;
 import dev.portico.http.client.ClientLimits;
+import dev.portico.http.client.TlsSessions;
 import dev.portico.http.forward.ClientExchange;
 import dev.portico.http.forward.ClientWriter;
 import dev.portico.http.forward.ErrorReplies;
@@ -57,7 +58,7 @@ public final class Http1Connection implements ServerConnection {
     /** What every connection of a listener shares. */
     public record Shared(Forwarder forwarder, ResolveRoute routes, HttpsPolicy https,
                   TrustedProxies trustedProxies, WebSocketProxy webSockets,
-                  ClientLimits limits, Observation observation) {
+                  ClientLimits limits, Observation observation, TlsSessions tlsSessions) {
     }
 
     private final Shared shared;
@@ -72,6 +73,7 @@ public final class Http1Connection implements ServerConnection {
     private final long keepAliveNanos;
     private final long bodyNanos;
     private ClientWriter writer;
+    private TlsSessions.Session tlsSession;
     /** Whether the connection ends after the current response. */
     private boolean closeAfter;
     /** Whether bytes of the current request (its body) were left unread. */
@@ -195,9 +197,19 @@ public final class Http1Connection implements ServerConnection {
             ids = Correlation.of(null, false, null, null, false);
         }
         if (details) {
-            record.client(parsed ? clientIp() : client.address(), secure ? "TLS" : null);
+            TlsSessions.Session tls = tlsSession();
+            record.client(parsed ? clientIp() : client.address(), tls == null ? null : tls.protocol(),
+                    tls == null ? null : tls.serverName());
         }
         current = record.ids(ids.requestId(), ids.traceId());
+    }
+
+    /** This connection's TLS session as the access log reports it, looked up once; null on plain HTTP. */
+    private TlsSessions.Session tlsSession() {
+        if (secure && tlsSession == null) {
+            tlsSession = shared.tlsSessions().of(ctx.remotePeer().address(), ctx.localPeer().port());
+        }
+        return tlsSession;
     }
 
     /** Ends the current exchange's record: the access log and the metrics hear it. */

@@ -6,6 +6,7 @@ import dev.portico.domain.model.Target;
 import dev.portico.domain.port.ResolveRoute;
 import dev.portico.domain.routing.ResolvedRoute;
 import dev.portico.domain.routing.RoutingDecision;
+import dev.portico.http.client.TlsSessions;
 import dev.portico.http.forward.ClientExchange;
 import dev.portico.http.forward.ErrorReplies;
 import dev.portico.http.forward.Forwarder;
@@ -43,14 +44,16 @@ public final class Http2Handler implements Handler {
     private final HttpsPolicy https;
     private final Forwarder forwarder;
     private final Observation observation;
+    private final TlsSessions tlsSessions;
 
     public Http2Handler(ResolveRoute routes, TrustedProxies trustedProxies, HttpsPolicy https, Forwarder forwarder,
-                        Observation observation) {
+                        Observation observation, TlsSessions tlsSessions) {
         this.routes = routes;
         this.trustedProxies = trustedProxies;
         this.https = https;
         this.forwarder = forwarder;
         this.observation = observation;
+        this.tlsSessions = tlsSessions;
     }
 
     @Override
@@ -91,13 +94,15 @@ public final class Http2Handler implements Handler {
         HttpPrologue prologue = request.prologue();
         if (observation.sink().wantsDetails()) {
             ServerRequestHeaders headers = request.headers();
+            TlsSessions.Session tls = request.isSecure()
+                    ? tlsSessions.of(request.remotePeer().address(), request.localPeer().port()) : null;
             String query = prologue.hasQuery() ? "?" + prologue.query().rawValue() : "";
             record.request(prologue.method().text(), host, prologue.uriPath().rawPath() + query)
                     .agent(headers.first(HeaderNames.USER_AGENT).orElse(null),
                             headers.first(HeaderNames.REFERER).orElse(null))
                     .client(clientAddress == null ? null
                             : trustedProxies.clientOf(clientAddress, HeaderRules.forwardedFor(headers)),
-                            request.isSecure() ? "TLS" : null);
+                            tls == null ? null : tls.protocol(), tls == null ? null : tls.serverName());
         } else {
             record.request(prologue.method().text(), null, "");
         }

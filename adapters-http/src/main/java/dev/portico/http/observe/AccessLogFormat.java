@@ -12,7 +12,7 @@ import java.util.Locale;
 public enum AccessLogFormat {
     /**
      * One JSON object per line: {@code ts}, {@code request_id}, {@code trace_id}, {@code client_ip}, {@code method},
-     * {@code host}, {@code path} (raw, with the query), {@code proto}, {@code tls}, {@code status}, {@code bytes_in},
+     * {@code host}, {@code path} (raw, with the query), {@code proto}, {@code tls} (the TLS version), {@code sni}, {@code status}, {@code bytes_in},
      * {@code bytes_out}, {@code duration_ms}, {@code upstream_ms}, {@code route}, {@code upstream}, {@code target},
      * {@code attempts}, {@code user_agent}, {@code referer}, and {@code websocket} for a WebSocket. Absent values are
      * null.
@@ -29,6 +29,7 @@ public enum AccessLogFormat {
             string(out, "path", r.target());
             string(out, "proto", r.protocol());
             string(out, "tls", r.tls());
+            string(out, "sni", r.serverName());
             out.append(",\"status\":").append(r.status());
             out.append(",\"bytes_in\":").append(r.bytesIn());
             out.append(",\"bytes_out\":").append(r.bytesOut());

@@ -25,6 +25,7 @@ public final class ExchangeRecord {
     private String userAgent;
     private String referer;
     private String tls;
+    private String serverName;
     private String route;
     private String upstream;
     private String targetUrl;
@@ -52,10 +53,14 @@ public final class ExchangeRecord {
         return this;
     }
 
-    /** Who sent it and how: the client's address (behind trusted proxies, the one they forwarded for), and TLS. */
-    public ExchangeRecord client(String clientIp, String tls) {
+    /**
+     * Who sent it and how: the client's address (behind trusted proxies, the one they forwarded for), and over TLS its
+     * protocol version ({@code TLSv1.3}) and the name the client asked for by SNI (both null on plain HTTP).
+     */
+    public ExchangeRecord client(String clientIp, String tls, String serverName) {
         this.clientIp = clientIp;
         this.tls = tls;
+        this.serverName = serverName;
         return this;
     }
 
@@ -168,8 +173,14 @@ public final class ExchangeRecord {
     }
 
     /** {@code TLSv1.3 example.com} (protocol and SNI) over TLS; null over plain TCP. */
+    /** The TLS protocol version; null on plain HTTP. */
     public String tls() {
         return tls;
+    }
+
+    /** The name the client asked for by SNI; null when none or on plain HTTP. */
+    public String serverName() {
+        return serverName;
     }
 
     /** The route's name; null when no route served it. */

@@ -15,6 +15,7 @@ import dev.portico.domain.routing.ResolvedRoute;
 import dev.portico.domain.routing.RoutingTable;
 import dev.portico.http.client.ClosingConnection;
 import dev.portico.http.forward.ErrorReplies;
+import dev.portico.http.forward.Forwarder;
 import dev.portico.http.forward.HeaderRules;
 import dev.portico.http.observe.Correlation;
 import dev.portico.http.observe.ExchangeRecord;
@@ -165,7 +166,8 @@ public final class WebSocketProxy implements AutoCloseable {
     private ServerConnection failed(ConnectionContext client, ResolvedRoute route, Target target,
                                     UpstreamFailure failure, RuntimeException cause, ExchangeRecord record) {
         LOG.log(Level.WARNING, "Upstream '" + route.upstream().name() + "' " + failure.description()
-                + " (WebSocket upgrade via route '" + route.route().name() + "' to " + target.url() + "): " + cause);
+                + " (WebSocket upgrade via route '" + route.route().name() + "' to " + target.url() + ", request "
+                + record.requestId() + "): " + Forwarder.reason(cause));
         if (failure.status() > 0) {
             try {
                 WebSocketHandshake.reply(client, failure.status(), failure.reason(),

@@ -25,7 +25,7 @@ class AccessLogTest {
     private static ExchangeRecord hostile() {
         ExchangeRecord record = new ExchangeRecord("HTTP/1.1")
                 .request("GET", "evil\".test", "/a\"b\\c\u0001d?q=\u00ff")
-                .client("203.0.113.9", "TLS")
+                .client("203.0.113.9", "TLSv1.3", "shop.example")
                 .ids("0123456789abcdef0123456789abcdef", null)
                 .agent("Mozilla\r\n{\"status\":200}\u2028x", "\"-\" 200 0 \"");
         record.status(404);
