@@ -26,6 +26,7 @@ import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.ProtocolConfigs;
+import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http2.Http2Config;
 import io.helidon.webserver.http2.Http2ConnectionProvider;
@@ -139,7 +140,9 @@ public final class Proxy implements AutoCloseable {
         // nginx's http2_max_concurrent_streams: Helidon's default (8192) lets one connection hold thousands of
         // upstream requests at once
         Http2Config http2 = Http2Config.builder().maxConcurrentStreams(limits.maxStreams()).build();
-        ClientConnections front = new ClientConnections(listener.name(), limits, deadlines,
+        // Helidon's default listener is "@default"; the log and the metrics call it "http"
+        String name = listener.name().equals(WebServer.DEFAULT_SOCKET_NAME) ? "http" : listener.name();
+        ClientConnections front = new ClientConnections(name, limits, deadlines,
                 new Http2ConnectionProvider().create(listener.name(), http2, ProtocolConfigs.create(List.of(http2))),
                 (ctx, watch) -> new Http1Connection(http1, ctx, watch), http1.tlsSessions());
         listeners.add(front);

@@ -16,6 +16,7 @@ import dev.portico.domain.service.ConfigurationService;
 import dev.portico.domain.service.Routing;
 import dev.portico.http.Proxy;
 import dev.portico.http.ProxySettings;
+import dev.portico.http.forward.ExchangeObserver;
 import dev.portico.http.health.ActiveHealthChecks;
 import dev.portico.http.metrics.ProxyMetrics;
 import dev.portico.http.observe.AccessLog;
@@ -182,11 +183,14 @@ public final class Portico implements AutoCloseable {
     private static Proxy createProxy(Settings settings, Routing routing, ProxyMetrics metrics, AccessLog accessLog) {
         ProxySettings proxySettings = ProxySettings.fromTrustedProxies(settings.trustedProxies())
                 .withClients(settings.clients()).withDetailedErrors(settings.detailedErrors());
-        Observation observation = new Observation(accessLog == null ? metrics : ExchangeSink.both(accessLog, metrics),
+        boolean metricsOn = settings.observability().metrics();
+        ExchangeSink log = accessLog == null ? ExchangeSink.NONE : accessLog;
+        Observation observation = new Observation(metricsOn ? ExchangeSink.both(log, metrics) : log,
                 settings.observability().startTraces());
         // With an ephemeral HTTPS port (tests), redirects keep the default 443: the port is known only later.
         return Proxy.create(routing, settings.httpsPort() > 0
-                ? proxySettings.withHttpsPort(settings.httpsPort()) : proxySettings, metrics, observation,
+                ? proxySettings.withHttpsPort(settings.httpsPort()) : proxySettings,
+                metricsOn ? metrics : ExchangeObserver.NONE, observation,
                 route -> route.route().webSocketIdleTimeout());
     }
 
@@ -233,11 +237,14 @@ public final class Portico implements AutoCloseable {
                 .routing(ADMIN_SOCKET, routing -> {
                     probes.register(routing);
                     // before the API's own paths: its token filter guards /metrics too
-                    metrics.register(routing);
+                    if (settings.observability().metrics()) {
+                        metrics.register(routing);
+                    }
                     admin.register(routing);
                 })
                 .putSocket(HTTPS_SOCKET, socket -> {
-                    socket.host(settings.httpsHost()).port(settings.httpsPort())
+                    // named here, before the proxy reads its name: putSocket names it only after this runs
+                    socket.name(HTTPS_SOCKET).host(settings.httpsHost()).port(settings.httpsPort())
                             .tls(TlsListener.tls(registry.keyManager()));
                     // Also sets tcpNoDelay: without it delayed ACKs add 40 ms to every handshake.
                     proxy.configure(socket);

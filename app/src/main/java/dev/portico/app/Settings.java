@@ -44,11 +44,12 @@ public record Settings(Path dataDir,
      * @param accessLog       {@code stdout}, {@code off}, or the path of a file
      * @param accessLogFormat the access log's lines
      * @param startTraces     whether a request that came without a W3C traceparent gets one of Portico's
+     * @param metrics         whether Portico keeps metrics and serves them on {@code /metrics}
      * @param metricsPublic   whether {@code /metrics} is also served, without a token, on the health listener
      * @param metricsBuckets  the latency histograms' bucket bounds, in seconds
      */
     public record Observability(String accessLog, AccessLogFormat accessLogFormat, boolean startTraces,
-                                boolean metricsPublic, List<Double> metricsBuckets) {
+                                boolean metrics, boolean metricsPublic, List<Double> metricsBuckets) {
         public static final String STDOUT = "stdout";
         public static final String OFF = "off";
 
@@ -68,7 +69,11 @@ public record Settings(Path dataDir,
                 problems.add("PORTICO_TRACING must be off (pass a client's traceparent on) or generate (also start"
                         + " one when none came), got '" + tracing + "'");
             }
+            boolean metrics = !env.containsKey("PORTICO_METRICS") || bool(env, "PORTICO_METRICS", problems);
             boolean metricsPublic = bool(env, "PORTICO_METRICS_PUBLIC", problems);
+            if (metricsPublic && !metrics) {
+                problems.add("PORTICO_METRICS_PUBLIC=true serves the metrics that PORTICO_METRICS=false turns off");
+            }
             if (metricsPublic && !env.containsKey("PORTICO_HEALTH_PORT")) {
                 problems.add("PORTICO_METRICS_PUBLIC=true serves /metrics on the health listener: set"
                         + " PORTICO_HEALTH_PORT too");
@@ -80,7 +85,7 @@ public record Settings(Path dataDir,
                 problems.add("PORTICO_METRICS_BUCKETS must list seconds in ascending order, such as"
                         + " 0.005,0.05,0.5,5: " + e.getMessage());
             }
-            return new Observability(accessLog, format, tracing.equals("generate"), metricsPublic, buckets);
+            return new Observability(accessLog, format, tracing.equals("generate"), metrics, metricsPublic, buckets);
         }
     }
 

@@ -175,7 +175,9 @@ class ObservabilityTest {
         assertThat(sample(text, "portico_target_up", "upstream=\"app\"")).hasValue(1.0);
         assertThat(sample(text, "portico_target_in_flight", "upstream=\"app\"")).hasValue(0.0);
         assertThat(sample(text, "portico_config_revision")).hasValue(4.0);
-        assertThat(sample(text, "portico_connections_open", "listener=\"@default\"", "protocol=\"http/1.1\""))
+        assertThat(sample(text, "portico_connections_open", "listener=\"http\"", "protocol=\"http/1.1\""))
+                .isPresent();
+        assertThat(sample(text, "portico_connections_open", "listener=\"https\"", "protocol=\"h2\""))
                 .isPresent();
         assertThat(sample(text, "portico_access_log_dropped_total")).hasValue(0.0);
         assertThat(text).contains("jvm_memory_used_bytes");
@@ -226,6 +228,15 @@ class ObservabilityTest {
     }
 
     @Test
+    void metricsTurnedOffAreNotServedAndTheAccessLogStillWritten() throws Exception {
+        start(Map.of("PORTICO_METRICS", "false"));
+        assertThat(get("/api/quiet").statusCode()).isEqualTo(200);
+
+        assertThat(scrape(portico.adminPort(), TOKEN, null).statusCode()).isEqualTo(404);
+        assertThat(accessLog(1)).anySatisfy(l -> assertThat(l.path("path").asText()).isEqualTo("/api/quiet"));
+    }
+
+    @Test
     void afterLogrotateMovesTheFileSighupStartsANewOneAndNoLineIsLost() throws Exception {
         Path log = dir.resolve("process-access.log");
         Path rotated = dir.resolve("process-access.log.1");
@@ -244,6 +255,8 @@ class ObservabilityTest {
             Files.move(log, rotated);
             Files.createFile(log);
             assertThat(getStatus(base + "/api/between")).isEqualTo(200);
+            // until the signal, lines go on into the moved file, which Portico still has open
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(rotated).contains("/api/between"));
             process.hangUp();
             await().atMost(Duration.ofSeconds(10)).until(() -> {
                 assertThat(getStatus(base + "/api/after")).isEqualTo(200);

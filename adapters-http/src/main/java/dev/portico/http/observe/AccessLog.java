@@ -11,28 +11,37 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * The access log: one line per exchange, formatted on the request's thread and written by a thread of its own through
- * a bounded queue. When the output cannot keep up (a slow or full disk, a stalled pipe) lines are dropped and counted,
- * and requests are never slowed: a proxy that waited for its log would go down with the disk. A file is opened by its
- * path again on {@link #reopen()} (SIGHUP), as logrotate's {@code create} mode expects.
+ * The access log: one line per exchange, formatted and written by a thread of its own, which the request's thread hands
+ * the ended exchange through a bounded queue. When the output cannot keep up (a slow or full disk, a stalled pipe)
+ * exchanges are dropped and counted, and requests are never slowed: a proxy that waited for its log would go down with
+ * the disk. The writer is never woken per exchange (a wake-up per request cost more than its line): it looks at the
+ * queue every few milliseconds, formats what is there into one reused buffer and writes it in one system call, so that
+ * a line allocates nothing (bench/NOTES.md). A file is opened by its path again on {@link #reopen()} (SIGHUP), as
+ * logrotate's {@code create} mode expects.
  */
 public final class AccessLog implements ExchangeSink, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AccessLog.class.getName());
-    /** Lines held while the output is slower than the requests: about 3 MiB of typical JSON lines. */
+    /** Exchanges held while the output is slower than the requests: a few MiB. */
     public static final int DEFAULT_CAPACITY = 8192;
-    private static final int BATCH = 512;
+    /** How long the writer sleeps when it found nothing to write. */
+    private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** What one write carries, about. */
+    private static final int BATCH_CHARS = 48 * 1024;
 
     private final AccessLogFormat format;
     private final Path file;
-    private final BlockingQueue<String> lines;
+    private final Queue<ExchangeRecord> exchanges = new ConcurrentLinkedQueue<>();
+    private final int capacity;
+    private final AtomicInteger queued = new AtomicInteger();
+    private final StringBuilder text = new StringBuilder(BATCH_CHARS + 4096);
     private final AtomicLong dropped = new AtomicLong();
     private final Thread writer;
     private volatile boolean reopen;
@@ -43,7 +52,7 @@ public final class AccessLog implements ExchangeSink, AutoCloseable {
     private AccessLog(AccessLogFormat format, Path file, int capacity) {
         this.format = format;
         this.file = file;
-        this.lines = new ArrayBlockingQueue<>(capacity);
+        this.capacity = capacity;
         this.writer = Thread.ofPlatform().daemon().name("portico-access-log").start(this::writeLines);
     }
 
@@ -68,11 +77,12 @@ public final class AccessLog implements ExchangeSink, AutoCloseable {
 
     @Override
     public void completed(ExchangeRecord exchange) {
-        StringBuilder line = new StringBuilder(400);
-        format.format(exchange, line);
-        if (closed || !lines.offer(line.toString())) {
+        if (closed || queued.incrementAndGet() > capacity) {
+            queued.decrementAndGet();
             dropped.incrementAndGet();
+            return;
         }
+        exchanges.add(exchange);
     }
 
     /** Lines dropped because the output could not keep up or failed. */
@@ -86,35 +96,38 @@ public final class AccessLog implements ExchangeSink, AutoCloseable {
     }
 
     private void writeLines() {
-        List<String> batch = new ArrayList<>(BATCH);
-        while (!closed || !lines.isEmpty()) {
-            try {
-                String first = lines.poll(250, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-            } catch (InterruptedException e) {
-                continue;
+        while (!closed || !exchanges.isEmpty()) {
+            if (reopen) {
+                reopen = false;
+                closeOutput();
             }
-            lines.drainTo(batch, BATCH - batch.size());
-            write(batch);
-            batch.clear();
+            int taken = 0;
+            for (ExchangeRecord exchange; (exchange = exchanges.poll()) != null; ) {
+                queued.decrementAndGet();
+                format.format(exchange, text);
+                taken++;
+                if (text.length() >= BATCH_CHARS) {
+                    write(taken);
+                    taken = 0;
+                }
+            }
+            if (taken > 0) {
+                write(taken);
+            } else if (!closed) {
+                LockSupport.parkNanos(PAUSE_NANOS);
+            }
         }
         closeOutput();
     }
 
-    private void write(List<String> batch) {
-        if (reopen) {
-            reopen = false;
-            closeOutput();
-        }
-        if (batch.isEmpty()) {
-            return;
-        }
-        StringBuilder text = new StringBuilder(batch.size() * 400);
-        batch.forEach(text::append);
+    /** Writes the text's {@code lines} lines, then empties it; they are dropped and counted if the output fails. */
+    private void write(int lines) {
         ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+        text.setLength(0);
+        if (text.capacity() > 4 * BATCH_CHARS) {
+            // after a batch of very long lines: give the memory back
+            text.trimToSize();
+        }
         try {
             if (out == null) {
                 out = open();
@@ -127,7 +140,7 @@ public final class AccessLog implements ExchangeSink, AutoCloseable {
                 LOG.log(Level.INFO, "The access log is written again ({0} lines dropped so far)", dropped.get());
             }
         } catch (IOException e) {
-            dropped.addAndGet(batch.size());
+            dropped.addAndGet(lines);
             closeOutput();
             if (!failing) {
                 failing = true;
@@ -159,6 +172,7 @@ public final class AccessLog implements ExchangeSink, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        LockSupport.unpark(writer);
         try {
             writer.join(2000);
         } catch (InterruptedException e) {

@@ -20,15 +20,17 @@ public enum AccessLogFormat {
     JSON {
         @Override
         void format(ExchangeRecord r, StringBuilder out) {
-            out.append("{\"ts\":\"").append(TIMESTAMP.format(Instant.ofEpochMilli(r.startedAtMillis()))).append('"');
+            out.append("{\"ts\":\"");
+            timestamp(out, r.startedAtMillis());
+            out.append('"');
             string(out, "request_id", r.requestId());
-            string(out, "trace_id", r.traceId());
-            string(out, "client_ip", r.clientIp());
+            safe(out, "trace_id", r.traceId());
+            safe(out, "client_ip", r.clientIp());
             string(out, "method", r.method());
             string(out, "host", r.host());
             string(out, "path", r.target());
-            string(out, "proto", r.protocol());
-            string(out, "tls", r.tls());
+            safe(out, "proto", r.protocol());
+            safe(out, "tls", r.tls());
             string(out, "sni", r.serverName());
             out.append(",\"status\":").append(r.status());
             out.append(",\"bytes_in\":").append(r.bytesIn());
@@ -41,8 +43,8 @@ public enum AccessLogFormat {
             } else {
                 millis(out, r.upstreamNanos());
             }
-            string(out, "route", r.route());
-            string(out, "upstream", r.upstream());
+            safe(out, "route", r.route());
+            safe(out, "upstream", r.upstream());
             string(out, "target", r.targetUrl());
             out.append(",\"attempts\":").append(r.attempts());
             string(out, "user_agent", r.userAgent());
@@ -63,7 +65,7 @@ public enum AccessLogFormat {
         @Override
         void format(ExchangeRecord r, StringBuilder out) {
             nginx(out, r.clientIp() == null ? "-" : r.clientIp());
-            out.append(" - - [").append(LOCAL_TIME.format(Instant.ofEpochMilli(r.startedAtMillis()))).append("] \"");
+            out.append(" - - [").append(localTime(r.startedAtMillis())).append("] \"");
             if (r.method().isEmpty()) {
                 out.append('-');
             } else {
@@ -80,11 +82,42 @@ public enum AccessLogFormat {
         }
     };
 
-    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
             .withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z",
             Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** A second's formatted text: formatting a date costs more than the rest of a line, and a second has many. */
+    private record Second(long epochSecond, String text) {
+    }
+
+    private static volatile Second isoSecond = new Second(-1, "");
+    private static volatile Second localSecond = new Second(-1, "");
+
+    /** {@code 2026-12-08T04:10:31.278Z}. */
+    private static void timestamp(StringBuilder out, long epochMillis) {
+        long epochSecond = Math.floorDiv(epochMillis, 1000);
+        Second second = isoSecond;
+        if (second.epochSecond() != epochSecond) {
+            second = new Second(epochSecond, SECONDS.format(Instant.ofEpochSecond(epochSecond)));
+            isoSecond = second;
+        }
+        int millis = (int) Math.floorMod(epochMillis, 1000);
+        out.append(second.text()).append('.').append((char) ('0' + millis / 100))
+                .append((char) ('0' + millis / 10 % 10)).append((char) ('0' + millis % 10)).append('Z');
+    }
+
+    /** nginx's {@code $time_local}, in UTC: {@code 08/Dec/2026:04:10:31 +0000}. */
+    private static String localTime(long epochMillis) {
+        long epochSecond = Math.floorDiv(epochMillis, 1000);
+        Second second = localSecond;
+        if (second.epochSecond() != epochSecond) {
+            second = new Second(epochSecond, LOCAL_TIME.format(Instant.ofEpochSecond(epochSecond)));
+            localSecond = second;
+        }
+        return second.text();
+    }
 
     /** Appends the exchange as one line, its newline included. */
     abstract void format(ExchangeRecord exchange, StringBuilder out);
@@ -99,6 +132,19 @@ public enum AccessLogFormat {
         return null;
     }
 
+    /**
+     * A value no client controls and that cannot hold a character JSON escapes: a validated trace id, method or stored
+     * name, an address Portico formatted, a constant.
+     */
+    private static void safe(StringBuilder out, String key, String value) {
+        out.append(",\"").append(key).append("\":");
+        if (value == null) {
+            out.append("null");
+        } else {
+            out.append('"').append(value).append('"');
+        }
+    }
+
     private static void string(StringBuilder out, String key, String value) {
         out.append(",\"").append(key).append("\":");
         if (value == null) {
@@ -106,6 +152,10 @@ public enum AccessLogFormat {
             return;
         }
         out.append('"');
+        if (plain(value)) {
+            out.append(value).append('"');
+            return;
+        }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == '"' || c == '\\') {
@@ -119,6 +169,17 @@ public enum AccessLogFormat {
             }
         }
         out.append('"');
+    }
+
+    /** Whether a value needs no escaping in JSON: printable ASCII without '"' and '\'. */
+    private static boolean plain(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Milliseconds with three decimals, from nanoseconds. */
