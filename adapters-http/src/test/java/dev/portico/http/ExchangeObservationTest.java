@@ -31,6 +31,7 @@ class ExchangeObservationTest {
     private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
     private static RawUpstream upstream;
+    private static RawUpstream closing;
     private static WebSocketUpstream webSockets;
     private static ProxyServer proxy;
     private static ProxyServer behindTrustedProxy;
@@ -41,13 +42,14 @@ class ExchangeObservationTest {
         upstream = RawUpstream.start((request, conversation) -> conversation.send(200, "got " + request.bodyText(),
                 "Content-Type: text/plain"));
         webSockets = WebSocketUpstream.start();
+        closing = RawUpstream.start((request, conversation) -> conversation.close());
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
         var routing = routes(List.of(upstream("app", upstream.url()), upstream("ws", webSockets.url()),
-                        upstream("gone", "http://127.0.0.1:" + closedPort)),
+                        upstream("gone", "http://127.0.0.1:" + closedPort), upstream("closing", closing.url())),
                 route("a", "/a/", "app"), route("ws", "/ws/", "ws", true, false, Route.DEFAULT_TIMEOUT),
-                route("gone", "/gone/", "gone"));
+                route("gone", "/gone/", "gone"), route("closing", "/closing/", "closing"));
         proxy = ProxyServer.start(routing);
         behindTrustedProxy = ProxyServer.start(routing, ProxySettings.fromTrustedProxies("127.0.0.1"));
     }
@@ -57,6 +59,7 @@ class ExchangeObservationTest {
         behindTrustedProxy.close();
         proxy.close();
         webSockets.close();
+        closing.close();
         upstream.close();
     }
 
@@ -177,6 +180,13 @@ class ExchangeObservationTest {
         assertThat(failed.attempts()).isEqualTo(1);
         assertThat(failed.targetUrl()).isEqualTo("http://127.0.0.1:" + closedPort);
         assertThat(failed.upstreamNanos()).isEqualTo(-1);
+
+        RawClient.RawResponse badGateway = send(proxy, "GET /closing/ HTTP/1.1", "Host: h");
+        assertThat(badGateway.status()).isEqualTo(502);
+        ExchangeRecord closed = ended(proxy, r -> "closing".equals(r.route()));
+        assertThat(closed.status()).isEqualTo(502);
+        assertThat(closed.requestId()).isEqualTo(badGateway.header("X-Request-Id"));
+        assertThat(closed.targetUrl()).isEqualTo(closing.url());
     }
 
     @Test
