@@ -177,6 +177,11 @@ public final class Proxy implements AutoCloseable {
         connections.retainOnly(live);
     }
 
+    /** TLS connections whose session the access log can still read, for tests: none once they have all ended. */
+    int knownTlsSessions() {
+        return http1.tlsSessions().size();
+    }
+
     /** Open connections to a target's {@code scheme://host:port}, for tests and diagnostics. */
     int openConnections(String origin) {
         return connections.openTo(origin);

@@ -79,6 +79,7 @@ class TlsListenerTest {
 
     @Test
     void theExchangeRecordNamesTheTlsVersionAndTheServerNameTheClientAskedForOverHttp1AndHttp2() throws Exception {
+        int known = proxy.proxy.knownTlsSessions();
         for (HttpClient.Version version : List.of(HttpClient.Version.HTTP_1_1, HttpClient.Version.HTTP_2)) {
             proxy.exchanges.clear();
             HttpClient http = HttpClient.newBuilder().sslContext(client.sslContext()).version(version).build();
@@ -95,6 +96,8 @@ class TlsListenerTest {
             assertThat(record.serverName()).isEqualTo("localhost");
             http.close();
         }
+        // the connections ended, and the proxy forgot their sockets
+        await().atMost(Duration.ofSeconds(30)).until(() -> proxy.proxy.knownTlsSessions() <= known);
     }
 
     /** A key pair and self-signed certificate for 127.0.0.1, made by the JDK's keytool. */

@@ -23,7 +23,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -153,7 +152,7 @@ class CertbotHookTest {
     private Served httpsGet(String serverName) throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
         // The test checks which certificate is served (by serial), not whether a CA vouches for it.
-        context.init(null, new TrustManager[] {new AcceptAny()}, null);
+        context.init(null, new TrustManager[] {new TrustEverything()}, null);
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", portico.httpsPort())) {
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setServerNames(List.of(new SNIHostName(serverName)));
@@ -178,21 +177,6 @@ class CertbotHookTest {
                 read += in.read(body, read, length - read);
             }
             return new Served(serial, new String(body).replaceAll(" host=.*", ""));
-        }
-    }
-
-    private static final class AcceptAny implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 

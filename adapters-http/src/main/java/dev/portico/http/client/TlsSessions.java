@@ -12,7 +12,8 @@ import javax.net.ssl.SSLSocket;
 /**
  * The TLS sockets of the proxy's open connections, by the connection's two ends: Helidon hands a connection's
  * handler its addresses but not its TLS session, which the access log reports (version and the name the client asked
- * for). A socket is known from its wrapping ({@link AdmittingSslContext}) until its connection ends.
+ * for). A socket is known from its wrapping ({@link AdmittingSslContext}) until its connection ends; what it says is
+ * read once per connection, however many requests (HTTP/2 streams) ask.
  */
 public final class TlsSessions {
     /** What the access log says of a TLS connection: its protocol version, and the SNI name (null when none). */
@@ -22,10 +23,20 @@ public final class TlsSessions {
     private record Endpoints(SocketAddress remote, int localPort) {
     }
 
-    private final Map<Endpoints, SSLSocket> sockets = new ConcurrentHashMap<>();
+    /** A connection's socket, and its session once read (the handshake is over by the first request). */
+    private static final class Known {
+        final SSLSocket socket;
+        volatile Session session;
+
+        Known(SSLSocket socket) {
+            this.socket = socket;
+        }
+    }
+
+    private final Map<Endpoints, Known> sockets = new ConcurrentHashMap<>();
 
     void add(SocketAddress remote, int localPort, SSLSocket socket) {
-        sockets.put(new Endpoints(remote, localPort), socket);
+        sockets.put(new Endpoints(remote, localPort), new Known(socket));
     }
 
     void remove(SocketAddress remote, int localPort) {
@@ -34,10 +45,19 @@ public final class TlsSessions {
 
     /** The session of the connection between these ends; null when it is not a TLS connection of the proxy's. */
     public Session of(SocketAddress remote, int localPort) {
-        SSLSocket socket = sockets.get(new Endpoints(remote, localPort));
-        if (socket == null) {
+        Known known = sockets.get(new Endpoints(remote, localPort));
+        if (known == null) {
             return null;
         }
+        Session session = known.session;
+        if (session == null) {
+            session = read(known.socket);
+            known.session = session;
+        }
+        return session;
+    }
+
+    private static Session read(SSLSocket socket) {
         // the handshake is over: Helidon read the first request after it
         SSLSession session = socket.getSession();
         String serverName = null;
@@ -51,7 +71,8 @@ public final class TlsSessions {
         return new Session(session.getProtocol(), serverName);
     }
 
-    int size() {
+    /** How many connections are known: none once they have all ended. */
+    public int size() {
         return sockets.size();
     }
 }

@@ -73,7 +73,6 @@ public final class Http1Connection implements ServerConnection {
     private final long keepAliveNanos;
     private final long bodyNanos;
     private ClientWriter writer;
-    private TlsSessions.Session tlsSession;
     /** Whether the connection ends after the current response. */
     private boolean closeAfter;
     /** Whether bytes of the current request (its body) were left unread. */
@@ -204,12 +203,9 @@ public final class Http1Connection implements ServerConnection {
         current = record.ids(ids.requestId(), ids.traceId());
     }
 
-    /** This connection's TLS session as the access log reports it, looked up once; null on plain HTTP. */
+    /** This connection's TLS session as the access log reports it; null on plain HTTP. */
     private TlsSessions.Session tlsSession() {
-        if (secure && tlsSession == null) {
-            tlsSession = shared.tlsSessions().of(ctx.remotePeer().address(), ctx.localPeer().port());
-        }
-        return tlsSession;
+        return secure ? shared.tlsSessions().of(ctx.remotePeer().address(), ctx.localPeer().port()) : null;
     }
 
     /** Ends the current exchange's record: the access log and the metrics hear it. */
